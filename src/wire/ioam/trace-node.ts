@@ -1,0 +1,145 @@
+// One node entry of a trace's node data list (RFC 9197 §4.4.2): the fixed fields in bit
+// order, one word per undefined bit 12–21, then the Opaque State Snapshot (bit 22).
+
+import { readU16, readU32, readUBig, writeU16, writeU32, writeUBig } from "../_be.js";
+import { OSS_BIT, TRACE_FIELDS, UNDEFINED_BITS_MASK, nodeLenOf, traceBit } from "./trace-type.js";
+
+/** Opaque State Snapshot: schema id (24 bits) and data (4·Length octets). */
+export interface OpaqueSnapshot {
+  schemaId: number;
+  data: Uint8Array;
+}
+
+/**
+ * One node's data, only the fields its Trace-Type carries. "Not available" values stay as
+ * sent (e.g. 0xffffffff). `hopLimitWide` appears only when bits 0 and 8 are both set and
+ * carry different hop limits; otherwise `hopLimit` serves both.
+ */
+export interface TraceNode {
+  hopLimit?: number;
+  nodeId?: number;
+  ingressIf?: number;
+  egressIf?: number;
+  tsSec?: number;
+  tsFrac?: number;
+  transitDelay?: number;
+  nsData?: number;
+  queueDepth?: number;
+  csumComp?: number;
+  hopLimitWide?: number;
+  nodeIdWide?: bigint;
+  ingressIfWide?: number;
+  egressIfWide?: number;
+  nsDataWide?: bigint;
+  bufferOccupancy?: number;
+  undefinedWords?: number[];
+  opaque?: OpaqueSnapshot;
+}
+
+const NA32 = 0xffffffff;
+const NA64 = 0xffffffffffffffffn;
+const NA56 = 0xffffffffffffffn;
+
+/** Octets of one entry with this type and snapshot (4·NodeLen + OSS header + data). */
+export function nodeEntryLength(traceType: number, opaqueDataLength: number): number {
+  const oss = traceType & OSS_BIT ? 4 + opaqueDataLength : 0;
+  return 4 * nodeLenOf(traceType) + oss;
+}
+
+/**
+ * Reads the fixed part of one entry at `o` (4·NodeLen octets, bounds checked by the caller).
+ * The OSS is read separately by the caller, which knows how much room is left.
+ */
+export function decodeNodeFixed(b: Uint8Array, o: number, traceType: number): TraceNode {
+  const n: TraceNode = {};
+  for (const f of TRACE_FIELDS) {
+    if (!(traceType & f.mask)) continue;
+    readField(n, f.bit, b, o);
+    o += f.octets;
+  }
+  if (traceType & UNDEFINED_BITS_MASK) {
+    const words: number[] = [];
+    for (let bit = 12; bit <= 21; bit++) {
+      if (traceType & traceBit(bit)) {
+        words.push(readU32(b, o));
+        o += 4;
+      }
+    }
+    n.undefinedWords = words;
+  }
+  return n;
+}
+
+function readField(n: TraceNode, bit: number, b: Uint8Array, o: number): void {
+  switch (bit) {
+    case 0: n.hopLimit = b[o]!; n.nodeId = readU32(b, o) & 0xffffff; break;
+    case 1: n.ingressIf = readU16(b, o); n.egressIf = readU16(b, o + 2); break;
+    case 2: n.tsSec = readU32(b, o); break;
+    case 3: n.tsFrac = readU32(b, o); break;
+    case 4: n.transitDelay = readU32(b, o); break;
+    case 5: n.nsData = readU32(b, o); break;
+    case 6: n.queueDepth = readU32(b, o); break;
+    case 7: n.csumComp = readU32(b, o); break;
+    case 8: readWideHopLimit(n, b[o]!); n.nodeIdWide = readUBig(b, o + 1, 7); break;
+    case 9: n.ingressIfWide = readU32(b, o); n.egressIfWide = readU32(b, o + 4); break;
+    case 10: n.nsDataWide = readUBig(b, o, 8); break;
+    case 11: n.bufferOccupancy = readU32(b, o); break;
+  }
+}
+
+function readWideHopLimit(n: TraceNode, v: number): void {
+  if (n.hopLimit === undefined) n.hopLimit = v;
+  else if (n.hopLimit !== v) n.hopLimitWide = v;
+}
+
+/** Writes one node entry at `o`; fields the node lacks are written "not available". */
+export function encodeNode(n: TraceNode, traceType: number, out: Uint8Array, o: number): number {
+  for (const f of TRACE_FIELDS) {
+    if (!(traceType & f.mask)) continue;
+    writeField(n, f.bit, out, o);
+    o += f.octets;
+  }
+  let u = 0;
+  for (let bit = 12; bit <= 21; bit++) {
+    if (!(traceType & traceBit(bit))) continue;
+    writeU32(out, o, n.undefinedWords?.[u++] ?? NA32);
+    o += 4;
+  }
+  if (traceType & OSS_BIT) o = encodeOpaque(n.opaque, out, o);
+  return o;
+}
+
+function writeField(n: TraceNode, bit: number, out: Uint8Array, o: number): void {
+  switch (bit) {
+    case 0: writeU32(out, o, n.nodeId ?? 0xffffff); out[o] = n.hopLimit ?? 0xff; break;
+    case 1: writeU16(out, o, n.ingressIf ?? 0xffff); writeU16(out, o + 2, n.egressIf ?? 0xffff); break;
+    case 2: writeU32(out, o, n.tsSec ?? NA32); break;
+    case 3: writeU32(out, o, n.tsFrac ?? NA32); break;
+    case 4: writeU32(out, o, n.transitDelay ?? NA32); break;
+    case 5: writeU32(out, o, n.nsData ?? NA32); break;
+    case 6: writeU32(out, o, n.queueDepth ?? NA32); break;
+    case 7: writeU32(out, o, n.csumComp ?? NA32); break;
+    case 8: out[o] = n.hopLimitWide ?? n.hopLimit ?? 0xff; writeUBig(out, o + 1, n.nodeIdWide ?? NA56, 7); break;
+    case 9: writeU32(out, o, n.ingressIfWide ?? NA32); writeU32(out, o + 4, n.egressIfWide ?? NA32); break;
+    case 10: writeUBig(out, o, n.nsDataWide ?? NA64, 8); break;
+    case 11: writeU32(out, o, n.bufferOccupancy ?? NA32); break;
+  }
+}
+
+/** OSS with no schema: Length 0, Schema ID 0xFFFFFF (what Linux writes). */
+export const NO_SCHEMA_ID = 0xffffff;
+
+function encodeOpaque(s: OpaqueSnapshot | undefined, out: Uint8Array, o: number): number {
+  const data = s?.data ?? new Uint8Array(0);
+  const words = Math.ceil(data.length / 4);
+  writeU32(out, o, ((words << 24) | ((s?.schemaId ?? NO_SCHEMA_ID) & 0xffffff)) >>> 0);
+  out.set(data, o + 4);
+  out.fill(0, o + 4 + data.length, o + 4 + 4 * words);
+  return o + 4 + 4 * words;
+}
+
+/** Octets an entry for `n` takes with this Trace-Type (OSS data rounded up to 4). */
+export function nodeLength(n: TraceNode, traceType: number): number {
+  const oss = n.opaque ? Math.ceil(n.opaque.data.length / 4) * 4 : 0;
+  return nodeEntryLength(traceType, oss);
+}

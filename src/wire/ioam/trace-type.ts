@@ -1,0 +1,82 @@
+// IOAM-Trace-Type bits and node data fields (RFC 9197 §4.4.1, §4.4.2; Linux ioam6.c).
+// The one table every trace length, NodeLen check and fill derives from.
+
+/** Bit b of the 24-bit Trace-Type as a mask (bit 0 = 0x800000, bit 23 = 0x000001). */
+export function traceBit(b: number): number {
+  return 0x800000 >>> b;
+}
+
+/** Bits counted as one word in NodeLen: 0–7, 11 and the undefined 12–21. */
+export const SHORT_FIELDS_MASK = 0xff1ffc;
+/** Bits counted as two words in NodeLen: 8, 9, 10. */
+export const WIDE_FIELDS_MASK = 0x00e000;
+/** Undefined bits 12–21: a transit node writes 0xFFFFFFFF for each. */
+export const UNDEFINED_BITS_MASK = 0x000ffc;
+/** Bit 22: Opaque State Snapshot (variable length, outside NodeLen). */
+export const OSS_BIT = 0x000002;
+/** Bit 23: reserved, carries no data. */
+export const RESERVED_BIT = 0x000001;
+/** Bits Linux accepts in an lwtunnel trace template: 0–11 and 22. */
+export const LINUX_CONFIG_BITS_MASK = 0xfff002;
+
+function popcount24(v: number): number {
+  v = v - ((v >>> 1) & 0x555555);
+  v = (v & 0x333333) + ((v >>> 2) & 0x333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f) * 0x010101) >>> 16 & 0xff;
+}
+
+/** NodeLen (4-octet words per node, without the OSS) implied by a 24-bit Trace-Type. */
+export function nodeLenOf(traceType: number): number {
+  return popcount24(traceType & SHORT_FIELDS_MASK) + 2 * popcount24(traceType & WIDE_FIELDS_MASK);
+}
+
+/** Number of set bits among the low 24 bits. */
+export function bitCount24(v: number): number {
+  return popcount24(v & 0xffffff);
+}
+
+/** Node record keys for fixed-size fields; each field's first key is its wire-order anchor. */
+export type TraceFieldName =
+  | "hopLimitNodeId"
+  | "ifIds"
+  | "tsSec"
+  | "tsFrac"
+  | "transitDelay"
+  | "nsData"
+  | "queueDepth"
+  | "csumComp"
+  | "hopLimitNodeIdWide"
+  | "ifIdsWide"
+  | "nsDataWide"
+  | "bufferOccupancy";
+
+/** One defined fixed field of a node entry. */
+export interface TraceField {
+  readonly bit: number;
+  readonly mask: number;
+  readonly octets: 4 | 8;
+  readonly name: TraceFieldName;
+  /** Short label for human output. */
+  readonly label: string;
+}
+
+/** Bits 0–11 in wire order. Bits 12–21 follow as one 0xFFFFFFFF word each, then the OSS. */
+export const TRACE_FIELDS: readonly TraceField[] = [
+  { bit: 0, mask: 0x800000, octets: 4, name: "hopLimitNodeId", label: "hop limit + node id" },
+  { bit: 1, mask: 0x400000, octets: 4, name: "ifIds", label: "ingress/egress if id" },
+  { bit: 2, mask: 0x200000, octets: 4, name: "tsSec", label: "timestamp seconds" },
+  { bit: 3, mask: 0x100000, octets: 4, name: "tsFrac", label: "timestamp fraction" },
+  { bit: 4, mask: 0x080000, octets: 4, name: "transitDelay", label: "transit delay" },
+  { bit: 5, mask: 0x040000, octets: 4, name: "nsData", label: "namespace data" },
+  { bit: 6, mask: 0x020000, octets: 4, name: "queueDepth", label: "queue depth" },
+  { bit: 7, mask: 0x010000, octets: 4, name: "csumComp", label: "checksum complement" },
+  { bit: 8, mask: 0x008000, octets: 8, name: "hopLimitNodeIdWide", label: "hop limit + node id (wide)" },
+  { bit: 9, mask: 0x004000, octets: 8, name: "ifIdsWide", label: "ingress/egress if id (wide)" },
+  { bit: 10, mask: 0x002000, octets: 8, name: "nsDataWide", label: "namespace data (wide)" },
+  { bit: 11, mask: 0x001000, octets: 4, name: "bufferOccupancy", label: "buffer occupancy" },
+];
+
+/** Formats a Trace-Type the way iproute2 and Wireshark do: "0x" + 6 hex digits. */
+export function formatTraceType(t: number): string {
+  return "0x" + t.toString(16).padStart(6, "0");
+}
