@@ -1,0 +1,119 @@
+// Human output of a decoded packet: one summary line, then each IOAM option with a node table
+// whose columns are the fields its Trace-Type carries. "Not available" values print as n/a.
+
+import type { PacketRecord } from "../wire/packet.js";
+import type { IoamOption } from "../wire/ioam/option.js";
+import type { TraceBody } from "../wire/ioam/trace.js";
+import type { TraceNode } from "../wire/ioam/trace-node.js";
+import { OSS_BIT, UNDEFINED_BITS_MASK, formatTraceType } from "../wire/ioam/trace-type.js";
+import { bytesToHex } from "../wire/hex.js";
+import type { Issue } from "../wire/errors.js";
+
+const PROTO_NAMES: Record<number, string> = { 6: "TCP", 17: "UDP", 58: "ICMPv6", 59: "no next header", 41: "IPv6", 50: "ESP", 51: "AH" };
+
+function na32(v: number | undefined): string {
+  return v === undefined ? "" : v === 0xffffffff ? "n/a" : String(v);
+}
+function na16(v: number | undefined): string {
+  return v === undefined ? "" : v === 0xffff ? "n/a" : String(v);
+}
+function na24(v: number | undefined): string {
+  return v === undefined ? "" : v === 0xffffff ? "n/a" : String(v);
+}
+function naBig(v: bigint | undefined, allOnes: bigint): string {
+  return v === undefined ? "" : v === allOnes ? "n/a" : "0x" + v.toString(16);
+}
+
+type Column = { title: string; cell: (n: TraceNode) => string };
+
+function columnsFor(traceType: number): Column[] {
+  const cols: Column[] = [];
+  const has = (bit: number) => (traceType & (0x800000 >>> bit)) !== 0;
+  if (has(0) || has(8)) cols.push({ title: "hlim", cell: (n) => String(n.hopLimit ?? "") });
+  if (has(0)) cols.push({ title: "node", cell: (n) => na24(n.nodeId) });
+  if (has(1)) cols.push({ title: "in", cell: (n) => na16(n.ingressIf) }, { title: "out", cell: (n) => na16(n.egressIf) });
+  if (has(2)) cols.push({ title: "ts_sec", cell: (n) => na32(n.tsSec) });
+  if (has(3)) cols.push({ title: "ts_frac", cell: (n) => na32(n.tsFrac) });
+  if (has(4)) cols.push({ title: "delay", cell: (n) => transitDelay(n.transitDelay) });
+  if (has(5)) cols.push({ title: "ns_data", cell: (n) => hex32(n.nsData) });
+  if (has(6)) cols.push({ title: "queue", cell: (n) => na32(n.queueDepth) });
+  if (has(7)) cols.push({ title: "csum", cell: (n) => hex32(n.csumComp) });
+  if (has(8)) cols.push({ title: "node_wide", cell: (n) => naBig(n.nodeIdWide, 0xffffffffffffffn) });
+  if (has(9)) cols.push({ title: "in_wide", cell: (n) => na32(n.ingressIfWide) }, { title: "out_wide", cell: (n) => na32(n.egressIfWide) });
+  if (has(10)) cols.push({ title: "ns_data_wide", cell: (n) => naBig(n.nsDataWide, 0xffffffffffffffffn) });
+  if (has(11)) cols.push({ title: "buffer", cell: (n) => na32(n.bufferOccupancy) });
+  if (traceType & UNDEFINED_BITS_MASK) cols.push({ title: "undefined", cell: (n) => (n.undefinedWords ?? []).map((w) => hex32(w)).join(",") });
+  if (traceType & OSS_BIT) cols.push({ title: "snapshot", cell: (n) => snapshot(n) });
+  return cols;
+}
+
+function hex32(v: number | undefined): string {
+  return v === undefined ? "" : v === 0xffffffff ? "n/a" : "0x" + v.toString(16).padStart(8, "0");
+}
+function transitDelay(v: number | undefined): string {
+  if (v === undefined) return "";
+  if (v === 0xffffffff) return "n/a";
+  return v & 0x80000000 ? "overflow" : `${v}ns`;
+}
+function snapshot(n: TraceNode): string {
+  if (!n.opaque) return "";
+  const id = n.opaque.schemaId === 0xffffff ? "none" : String(n.opaque.schemaId);
+  return `schema ${id}` + (n.opaque.data.length ? ` ${bytesToHex(n.opaque.data)}` : "");
+}
+
+/** The node table of a trace, oldest node numbered last as on the wire. */
+export function traceTable(t: TraceBody, indent: string): string[] {
+  if (t.nodes.length === 0) return [`${indent}(no node data)`];
+  const cols = [{ title: "#", cell: (_: TraceNode) => "" }, ...columnsFor(t.traceType)];
+  const rows = t.nodes.map((n, i) => cols.map((c, j) => (j === 0 ? String(i + 1) : c.cell(n))));
+  const widths = cols.map((c, j) => Math.max(c.title.length, ...rows.map((r) => r[j]!.length)));
+  const fmt = (cells: string[]) => indent + cells.map((c, j) => c.padStart(widths[j]!)).join("  ");
+  return [fmt(cols.map((c) => c.title)), ...rows.map(fmt)];
+}
+
+function flagsText(t: TraceBody): string {
+  const f = [t.flags.overflow && "overflow", t.flags.loopback && "loopback", t.flags.active && "active", t.flags.unknownBits && "bit3"].filter(Boolean);
+  return f.length ? f.join(",") : "-";
+}
+
+function issuesText(issues: readonly Issue[]): string {
+  return issues.map((i) => `${i.code} at byte ${i.offset}`).join(", ");
+}
+
+/** Lines describing one IOAM option. */
+export function optionLines(o: IoamOption): string[] {
+  const where = `@${o.offset} ${o.header === "hop" ? "hop-by-hop" : "dest-opts"} 0x${o.ipv6OptType.toString(16)}`;
+  const lines: string[] = [];
+  switch (o.kind) {
+    case "trace":
+      lines.push(`  ${o.variant === "prealloc" ? "pre-allocated" : "incremental"} trace ${where}  ns ${o.namespaceId}  type ${formatTraceType(o.traceType)}  nodelen ${o.nodeLen}  remlen ${o.remainingLen}  flags ${flagsText(o)}`);
+      lines.push(...traceTable(o, "    "));
+      if (o.rawData) lines.push(`    undecoded data: ${bytesToHex(o.rawData)}`);
+      break;
+    case "pot":
+      lines.push(`  proof of transit ${where}  ns ${o.namespaceId}  type ${o.potType}  flags 0x${o.flags.toString(16)}` + (o.random !== undefined ? `  random 0x${o.random.toString(16)}  cumulative 0x${o.cumulative!.toString(16)}` : `  data ${bytesToHex(o.data ?? new Uint8Array())}`));
+      break;
+    case "e2e":
+      lines.push(`  edge-to-edge ${where}  ns ${o.namespaceId}  type 0x${o.e2eType.toString(16).padStart(4, "0")}` + (o.seq64 !== undefined ? `  seq ${o.seq64}` : "") + (o.seq32 !== undefined ? `  seq ${o.seq32}` : "") + (o.tsSec !== undefined ? `  ts_sec ${na32(o.tsSec)}` : "") + (o.tsFrac !== undefined ? `  ts_frac ${na32(o.tsFrac)}` : ""));
+      break;
+    case "dex":
+      lines.push(`  direct export ${where}  ns ${o.namespaceId}  type ${formatTraceType(o.traceType)}  flags 0x${o.flags.toString(16)}` + (o.flowId !== undefined ? `  flowid ${o.flowId}` : "") + (o.seq !== undefined ? `  seq ${o.seq}` : ""));
+      break;
+    case "unknown":
+      lines.push(`  unknown IOAM type ${o.ioamType} ${where}  ${bytesToHex(o.raw)}`);
+  }
+  if (o.issues.length) lines.push(`    issues: ${issuesText(o.issues)}`);
+  return lines;
+}
+
+/** The summary line plus every option's lines. */
+export function packetLines(r: PacketRecord, label: string): string[] {
+  const u = r.upper;
+  const proto = PROTO_NAMES[u.protocol] ?? `protocol ${u.protocol}`;
+  const detail = u.srcPort !== undefined ? ` ${u.srcPort} > ${u.dstPort}` : u.icmpType !== undefined ? ` type ${u.icmpType} code ${u.icmpCode}` : "";
+  const lines = [`${label}${r.ipv6.src} > ${r.ipv6.dst}  ${proto}${detail}  hlim ${r.ipv6.hopLimit}  flow 0x${r.ipv6.flowLabel.toString(16)}  len ${40 + r.ipv6.payloadLength}`];
+  for (const o of r.options) lines.push(...optionLines(o));
+  if (r.options.length === 0) lines.push("  no IOAM option");
+  if (r.issues.length) lines.push(`  issues: ${issuesText(r.issues)}`);
+  return lines;
+}
