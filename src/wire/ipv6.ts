@@ -9,7 +9,7 @@
 // |                 Source Address (16) | Destination Address (16)  |
 
 import { readU16, readU32, writeU16, writeU32 } from "./_be.js";
-import { DecodeError } from "./errors.js";
+import { DecodeError, IoamError } from "./errors.js";
 import { formatIpv6Address, parseIpv6Address } from "./ipv6-address.js";
 
 export const IPV6 = {
@@ -84,6 +84,6 @@ export function encodeIpv6Header(h: Ipv6Header, out: Uint8Array, o = 0): number 
 
 function addressBytes(text: string, what: string): Uint8Array {
   const a = parseIpv6Address(text);
-  if (!a) throw new DecodeError("MALFORMED", 0, "ipv6", `invalid IPv6 ${what} address "${text}"`);
+  if (!a) throw new IoamError("MALFORMED", `invalid IPv6 ${what} address "${text}"`);
   return a;
 }

@@ -7,6 +7,7 @@ import { openPcapWriter, openPcapngWriter } from "../../capture/writer.js";
 import { type PacketSpec, type UpperSpec, buildPacket } from "../../wire/build.js";
 import { UsageError } from "../../wire/errors.js";
 import { bytesToHex, hexToBytes } from "../../wire/hex.js";
+import { parseIpv6Address } from "../../wire/ipv6-address.js";
 import { parseOptionWords } from "../../wire/ioam/option-words.js";
 import { decodePacket, encodePacket } from "../../wire/packet.js";
 import { packetFromJson } from "../../wire/record-from-json.js";
@@ -67,6 +68,9 @@ function specFor(a: ParsedArgs, i: number): PacketSpec {
   const src = a.flags.get("src");
   const dst = a.flags.get("dst");
   if (!src || !dst) throw new UsageError("encode needs --src and --dst (or --from-json)");
+  for (const [name, v] of [["src", src], ["dst", dst]] as const) {
+    if (!parseIpv6Address(v)) throw new UsageError(`--${name} "${v}" is not an IPv6 address`);
+  }
   return {
     src,
     dst,
