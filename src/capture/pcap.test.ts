@@ -33,7 +33,7 @@ const BE_US = `
   ${FRAME}
   6553f101 000f423f # 1700000001 s, 999999 µs
   00000014 00000064 # captured 20, original 100
-  000000000000 000000000000 86dd 60000000`;
+  000000000000 000000000000 86dd 60000000 0008`;
 
 // Little-endian, nanosecond pcap, LinkType 229 with the FCS-present bit and an FCS length
 // set in the upper bits of the LinkType field, one record.
