@@ -1,0 +1,82 @@
+// linuxOptionVerdict() follows ipv6_hop_ioam's order of checks (linux-ioam6.md §3.1); the
+// packets are written by hand from the spec's byte layouts, not by our encoder.
+
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { hexToBytes } from "./hex.js";
+import { IoamScanner } from "./ioam-scan.js";
+import { type LinuxIngressState, linuxOptionVerdict, linuxTraceConfigProblems } from "./linux-rules.js";
+
+const ADDRS = "20010db8000000000000000000000001" + "20010db8000000000000000000000002";
+const ICMP = "8000473212340001696f616d";
+
+/** An IPv6 packet with the given Hop-by-Hop header (hex) and an ICMPv6 echo request. */
+function withHbh(hbh: string): Uint8Array {
+  const plen = hbh.length / 2 + ICMP.length / 2;
+  return hexToBytes(`6000000000${plen.toString(16).padStart(2, "0")}0040${ADDRS}${hbh}${ICMP}`)!;
+}
+
+function verdict(hbh: string, ingress?: LinuxIngressState) {
+  const b = withHbh(hbh);
+  const s = new IoamScanner();
+  assert.ok(s.reset(b) && s.next(), "an IOAM option is found");
+  return linuxOptionVerdict(b, s.optionOffset, s.optionEnd, 0, ingress);
+}
+
+const ENABLED_NS1: LinuxIngressState = { ioam6Enabled: true, hasNamespace: (id) => id === 1 };
+const DISABLED: LinuxIngressState = { ioam6Enabled: false, hasNamespace: () => true };
+// ioam-wire.md §12 (a): PadN, trace ns 1, NodeLen 1, RemainingLen 1, type 0x800000, 12 octets.
+const TRACE_A = "3a0301003116000000010801800000000000000" + "03e0000023f00000101020000";
+
+describe("linuxOptionVerdict()", () => {
+  it("processes an aligned, well-formed pre-allocated trace of a known namespace", () => {
+    assert.equal(verdict(TRACE_A, ENABLED_NS1), "process");
+  });
+  it("drops a misaligned option even when IOAM is disabled on the ingress", () => {
+    // Pad1 puts the option at offset 3 of the header; PadN with 3 data octets ends it at 32.
+    const hbh = "3a0300" + "311600000001080180000000000000003e0000023f000001" + "0103000000";
+    assert.equal(verdict(hbh, DISABLED), "drop-misaligned");
+  });
+  it("ignores every option when ioam6_enabled is 0", () => {
+    assert.equal(verdict(TRACE_A, DISABLED), "ignore-disabled");
+  });
+  it("drops an option with Opt Data Len below 2", () => {
+    assert.equal(verdict("3a000100310100" + "00", ENABLED_NS1), "drop-short-option");
+  });
+  it("ignores IOAM types other than the pre-allocated trace (POT here)", () => {
+    const pot = "3a030100311600020001000000000000" + "0000004d000000000000005e01020000";
+    assert.equal(verdict(pot, ENABLED_NS1), "ignore-not-prealloc");
+  });
+  it("drops a trace whose header does not fit (Opt Data Len 6)", () => {
+    assert.equal(verdict("3a01010031060000000108010102" + "0000", ENABLED_NS1), "drop-short-trace");
+  });
+  it("drops a trace whose RemainingLen exceeds its data", () => {
+    assert.equal(verdict(TRACE_A.replace("00010801", "00010804"), ENABLED_NS1), "drop-remaining-len");
+  });
+  it("drops NodeLen 2 with type 0x800000, before looking at the namespace", () => {
+    const bad = TRACE_A.replace("00010801", "00071001");
+    assert.equal(verdict(bad, ENABLED_NS1), "drop-nodelen");
+  });
+  it("ignores a namespace the node does not know", () => {
+    assert.equal(verdict(TRACE_A, { ioam6Enabled: true, hasNamespace: () => false }), "ignore-unknown-namespace");
+  });
+  it("ignores option type 0x11, which Linux does not know", () => {
+    assert.equal(verdict(TRACE_A.replace("311600", "111600"), ENABLED_NS1), "ignore-not-ioam");
+  });
+});
+
+describe("linuxTraceConfigProblems()", () => {
+  it("accepts bits 0–11 and 22 with sizes 4..244 in steps of 4", () => {
+    for (let bit = 0; bit <= 11; bit++) assert.deepEqual(linuxTraceConfigProblems(0x800000 >>> bit, 4), []);
+    assert.deepEqual(linuxTraceConfigProblems(0x000002, 4), []);
+    for (let size = 4; size <= 244; size += 4) assert.deepEqual(linuxTraceConfigProblems(0x800000, size), []);
+  });
+  it("refuses type 0, bits 12–21 and 23, and sizes 0, 246, 248", () => {
+    assert.deepEqual(linuxTraceConfigProblems(0, 4), ["type-zero"]);
+    for (let bit = 12; bit <= 21; bit++) assert.deepEqual(linuxTraceConfigProblems(0x800000 >>> bit, 4), ["undefined-bits"]);
+    assert.deepEqual(linuxTraceConfigProblems(0x000001, 4), ["reserved-bit"]);
+    assert.deepEqual(linuxTraceConfigProblems(0x800000, 0), ["size-zero"]);
+    assert.deepEqual(linuxTraceConfigProblems(0x800000, 246), ["size-not-multiple-of-4"]);
+    assert.deepEqual(linuxTraceConfigProblems(0x800000, 248), ["size-too-large"]);
+  });
+});
