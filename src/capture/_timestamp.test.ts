@@ -12,7 +12,7 @@ function reference(hi: number, lo: number, resol: number): { sec: number; nsec: 
   return { sec: Number(t / d), nsec: Number(((t % d) * 1_000_000_000n) / d) };
 }
 
-const RESOLUTIONS = [0, 3, 6, 9, 12, 0x80, 0x80 | 10, 0x80 | 20, 0x80 | 30, 0x80 | 32, 0x80 | 40];
+const RESOLUTIONS = [0, 3, 6, 9, 12, 30, 0x80, 0x80 | 10, 0x80 | 20, 0x80 | 30, 0x80 | 32, 0x80 | 40, 0x80 | 100];
 
 describe("unitsToTime()", () => {
   it("splits 10^-6 and 10^-9 counts into seconds and nanoseconds", () => {

@@ -34,7 +34,7 @@ export function unitsToTime(hi: number, lo: number, u: TsUnits): void {
   const d = u.perSecond;
   let sec: number;
   let rem: number;
-  if (d > TWO_32) return bigUnitsToTime(hi, lo, d);
+  if (d > TWO_32) return bigUnitsToTime(hi, lo, u.resol);
   if (hi < FAST_HI_LIMIT) {
     const t = hi * TWO_32 + lo;
     sec = Math.floor(t / d);
@@ -58,9 +58,10 @@ export function unitsToTime(hi: number, lo: number, u: TsUnits): void {
   TS.nsec = u.decimal ? rem * (1e9 / d) : Math.floor((rem * 1e9) / d);
 }
 
-function bigUnitsToTime(hi: number, lo: number, d: number): void {
+function bigUnitsToTime(hi: number, lo: number, resol: number): void {
   const t = (BigInt(hi) << 32n) | BigInt(lo);
-  const D = BigInt(d);
+  const n = BigInt(resol & 0x7f);
+  const D = resol & 0x80 ? 2n ** n : 10n ** n;
   TS.sec = Number(t / D);
   TS.nsec = Number(((t % D) * 1_000_000_000n) / D);
 }

@@ -3,32 +3,41 @@
 
 import type { Writable } from "node:stream";
 
-/** Collects text and flushes it in large chunks. */
+/** Collects text in one reusable byte buffer and flushes it in large chunks. */
 export class OutputBuffer {
-  private parts: string[] = [];
-  private size = 0;
+  private buf: Buffer;
+  private used = 0;
   constructor(
     private readonly out: Writable = process.stdout,
-    private readonly chunk = 1 << 16,
-  ) {}
+    private readonly chunk = 1 << 20,
+  ) {
+    this.buf = Buffer.allocUnsafe(2 * chunk);
+  }
 
   /** Appends a line (a newline is added). */
   line(s: string): void {
-    this.parts.push(s, "\n");
-    this.size += s.length + 1;
+    const need = this.used + 3 * s.length + 1; // worst case of UTF-8
+    if (need > this.buf.length) this.grow(need);
+    this.used += this.buf.write(s, this.used);
+    this.buf[this.used++] = 0x0a;
+  }
+
+  private grow(need: number): void {
+    const bigger = Buffer.allocUnsafe(Math.max(need, 2 * this.buf.length));
+    this.buf.copy(bigger, 0, 0, this.used);
+    this.buf = bigger;
   }
 
   /** Flushes when the buffer is large; awaits the stream if it is full. */
   async maybeFlush(): Promise<void> {
-    if (this.size >= this.chunk) await this.flush();
+    if (this.used >= this.chunk) await this.flush();
   }
 
   async flush(): Promise<void> {
-    if (this.parts.length === 0) return;
-    const text = this.parts.join("");
-    this.parts = [];
-    this.size = 0;
-    if (!this.out.write(text)) await new Promise<void>((resolve) => this.out.once("drain", resolve));
+    if (this.used === 0) return;
+    const data = Buffer.from(this.buf.subarray(0, this.used)); // the stream may keep it
+    this.used = 0;
+    if (!this.out.write(data)) await new Promise<void>((resolve) => this.out.once("drain", resolve));
   }
 }
 

@@ -9,6 +9,7 @@ import type { TraceNode } from "./ioam/trace-node.js";
 import type { Issue } from "./errors.js";
 import type { PacketRecord } from "./packet.js";
 import type { TlvRecord } from "./tlv-options.js";
+import type { UpperLayer } from "./upper-layer.js";
 
 const q = JSON.stringify;
 
@@ -23,9 +24,17 @@ export function packetToJson(r: PacketRecord, extra = "", payload = false): stri
     `"payloadLength":${ip.payloadLength},"nextHeader":${ip.nextHeader},"hopLimit":${ip.hopLimit}},` +
     `"extHeaders":[${r.extHeaders.map(extHeaderToJson).join(",")}],` +
     `"options":[${r.options.map(optionToJson).join(",")}],` +
-    `"upper":${q(r.upper)},"issues":${issuesToJson(r.issues)}` +
+    `"upper":${upperToJson(r.upper)},"issues":${issuesToJson(r.issues)}` +
     (payload ? `,"payload":"${bytesToHex0x(r.payload)}"}` : "}")
   );
+}
+
+function upperToJson(u: UpperLayer): string {
+  let s = `{"protocol":${u.protocol},"offset":${u.offset},"length":${u.length}`;
+  if (u.srcPort !== undefined) s += `,"srcPort":${u.srcPort},"dstPort":${u.dstPort}`;
+  if (u.icmpType !== undefined) s += `,"icmpType":${u.icmpType},"icmpCode":${u.icmpCode}`;
+  if (u.checksumAt !== undefined) s += `,"checksumAt":${u.checksumAt}`;
+  return s + "}";
 }
 
 function issuesToJson(issues: readonly Issue[]): string {
@@ -98,23 +107,24 @@ export function optionToJson(o: IoamOption): string {
   }
 }
 
-const NODE_NUMBER_KEYS = [
-  "hopLimit", "nodeId", "ingressIf", "egressIf", "tsSec", "tsFrac", "transitDelay", "nsData", "queueDepth",
-  "csumComp", "hopLimitWide",
-] as const;
-
-/** Serialises one node entry; keys in wire order, bigints as 0x strings. */
+/** Serialises one node entry; keys in wire order, bigints as 0x strings. Unrolled: hot path. */
 export function nodeToJson(n: TraceNode): string {
   let s = "";
-  for (const k of NODE_NUMBER_KEYS) {
-    const v = n[k];
-    if (v !== undefined) s += `,"${k}":${v}`;
-  }
-  if (n.nodeIdWide !== undefined) s += `,"nodeIdWide":"${hexNum(n.nodeIdWide, 14)}"`;
-  if (n.ingressIfWide !== undefined) s += `,"ingressIfWide":${n.ingressIfWide},"egressIfWide":${n.egressIfWide}`;
-  if (n.nsDataWide !== undefined) s += `,"nsDataWide":"${hexNum(n.nsDataWide, 16)}"`;
-  if (n.bufferOccupancy !== undefined) s += `,"bufferOccupancy":${n.bufferOccupancy}`;
-  if (n.undefinedWords) s += `,"undefinedWords":[${n.undefinedWords.join(",")}]`;
-  if (n.opaque) s += `,"opaque":{"schemaId":${n.opaque.schemaId},"data":"${bytesToHex0x(n.opaque.data)}"}`;
+  if (n.hopLimit !== undefined) s += ',"hopLimit":' + n.hopLimit;
+  if (n.nodeId !== undefined) s += ',"nodeId":' + n.nodeId;
+  if (n.ingressIf !== undefined) s += ',"ingressIf":' + n.ingressIf + ',"egressIf":' + n.egressIf;
+  if (n.tsSec !== undefined) s += ',"tsSec":' + n.tsSec;
+  if (n.tsFrac !== undefined) s += ',"tsFrac":' + n.tsFrac;
+  if (n.transitDelay !== undefined) s += ',"transitDelay":' + n.transitDelay;
+  if (n.nsData !== undefined) s += ',"nsData":' + n.nsData;
+  if (n.queueDepth !== undefined) s += ',"queueDepth":' + n.queueDepth;
+  if (n.csumComp !== undefined) s += ',"csumComp":' + n.csumComp;
+  if (n.hopLimitWide !== undefined) s += ',"hopLimitWide":' + n.hopLimitWide;
+  if (n.nodeIdWide !== undefined) s += ',"nodeIdWide":"' + hexNum(n.nodeIdWide, 14) + '"';
+  if (n.ingressIfWide !== undefined) s += ',"ingressIfWide":' + n.ingressIfWide + ',"egressIfWide":' + n.egressIfWide;
+  if (n.nsDataWide !== undefined) s += ',"nsDataWide":"' + hexNum(n.nsDataWide, 16) + '"';
+  if (n.bufferOccupancy !== undefined) s += ',"bufferOccupancy":' + n.bufferOccupancy;
+  if (n.undefinedWords) s += ',"undefinedWords":[' + n.undefinedWords.join(",") + "]";
+  if (n.opaque) s += ',"opaque":{"schemaId":' + n.opaque.schemaId + ',"data":"' + bytesToHex0x(n.opaque.data) + '"}';
   return "{" + s.slice(1) + "}";
 }

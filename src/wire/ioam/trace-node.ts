@@ -1,7 +1,7 @@
 // One node entry of a trace's node data list (RFC 9197 §4.4.2): the fixed fields in bit
 // order, one word per undefined bit 12–21, then the Opaque State Snapshot (bit 22).
 
-import { readU16, readU32, readUBig, writeU16, writeU32, writeUBig } from "../_be.js";
+import { readU16, readU24, readU32, writeU16, writeU32, writeUBig } from "../_be.js";
 import { OSS_BIT, TRACE_FIELDS, UNDEFINED_BITS_MASK, nodeLenOf, traceBit } from "./trace-type.js";
 
 /** Opaque State Snapshot: schema id (24 bits) and data (4·Length octets). */
@@ -49,18 +49,26 @@ export function nodeEntryLength(traceType: number, opaqueDataLength: number): nu
 /**
  * Reads the fixed part of one entry at `o` (4·NodeLen octets, bounds checked by the caller).
  * The OSS is read separately by the caller, which knows how much room is left.
+ * Unrolled in bit order (the TRACE_FIELDS table order) because `decode --json` lives here.
  */
-export function decodeNodeFixed(b: Uint8Array, o: number, traceType: number): TraceNode {
+export function decodeNodeFixed(b: Uint8Array, o: number, t: number): TraceNode {
   const n: TraceNode = {};
-  for (const f of TRACE_FIELDS) {
-    if (!(traceType & f.mask)) continue;
-    readField(n, f.bit, b, o);
-    o += f.octets;
-  }
-  if (traceType & UNDEFINED_BITS_MASK) {
+  if (t & 0x800000) { n.hopLimit = b[o]!; n.nodeId = readU24(b, o + 1); o += 4; }
+  if (t & 0x400000) { n.ingressIf = readU16(b, o); n.egressIf = readU16(b, o + 2); o += 4; }
+  if (t & 0x200000) { n.tsSec = readU32(b, o); o += 4; }
+  if (t & 0x100000) { n.tsFrac = readU32(b, o); o += 4; }
+  if (t & 0x080000) { n.transitDelay = readU32(b, o); o += 4; }
+  if (t & 0x040000) { n.nsData = readU32(b, o); o += 4; }
+  if (t & 0x020000) { n.queueDepth = readU32(b, o); o += 4; }
+  if (t & 0x010000) { n.csumComp = readU32(b, o); o += 4; }
+  if (t & 0x008000) { readWideHopLimit(n, b[o]!); n.nodeIdWide = (BigInt(readU24(b, o + 1)) << 32n) | BigInt(readU32(b, o + 4)); o += 8; }
+  if (t & 0x004000) { n.ingressIfWide = readU32(b, o); n.egressIfWide = readU32(b, o + 4); o += 8; }
+  if (t & 0x002000) { n.nsDataWide = (BigInt(readU32(b, o)) << 32n) | BigInt(readU32(b, o + 4)); o += 8; }
+  if (t & 0x001000) { n.bufferOccupancy = readU32(b, o); o += 4; }
+  if (t & UNDEFINED_BITS_MASK) {
     const words: number[] = [];
     for (let bit = 12; bit <= 21; bit++) {
-      if (traceType & traceBit(bit)) {
+      if (t & traceBit(bit)) {
         words.push(readU32(b, o));
         o += 4;
       }
@@ -68,23 +76,6 @@ export function decodeNodeFixed(b: Uint8Array, o: number, traceType: number): Tr
     n.undefinedWords = words;
   }
   return n;
-}
-
-function readField(n: TraceNode, bit: number, b: Uint8Array, o: number): void {
-  switch (bit) {
-    case 0: n.hopLimit = b[o]!; n.nodeId = readU32(b, o) & 0xffffff; break;
-    case 1: n.ingressIf = readU16(b, o); n.egressIf = readU16(b, o + 2); break;
-    case 2: n.tsSec = readU32(b, o); break;
-    case 3: n.tsFrac = readU32(b, o); break;
-    case 4: n.transitDelay = readU32(b, o); break;
-    case 5: n.nsData = readU32(b, o); break;
-    case 6: n.queueDepth = readU32(b, o); break;
-    case 7: n.csumComp = readU32(b, o); break;
-    case 8: readWideHopLimit(n, b[o]!); n.nodeIdWide = readUBig(b, o + 1, 7); break;
-    case 9: n.ingressIfWide = readU32(b, o); n.egressIfWide = readU32(b, o + 4); break;
-    case 10: n.nsDataWide = readUBig(b, o, 8); break;
-    case 11: n.bufferOccupancy = readU32(b, o); break;
-  }
 }
 
 function readWideHopLimit(n: TraceNode, v: number): void {

@@ -1,0 +1,116 @@
+// bench/codec: (a) view-level parse of packets already in memory (IoamScanner + TraceView), beside
+// the record decoder as a baseline; (b) `ioam decode --pcap --json` to /dev/null beside
+// `tshark -T json` on the same file, in the same run. Prints one JSON object.
+// Usage: node dist/bench/codec.js [--packets 1000000] [--mix operator|corpus] [--skip-tshark]
+//   operator (default): flows over 3–6 routers with the trace types used in practice (traffic.ts);
+//   corpus: the tshark-oracle corpus (random types, up to 8 nodes, every field) repeated.
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, openSync, closeSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { LINKTYPE } from "../src/capture/link-type.js";
+import { openPcapWriter } from "../src/capture/writer.js";
+import { buildPacket } from "../src/wire/build.js";
+import { IoamScanner } from "../src/wire/ioam-scan.js";
+import { TraceView } from "../src/wire/ioam/trace-view.js";
+import { decodePacket } from "../src/wire/packet.js";
+import { buildCorpus } from "../test/oracle/tshark/corpus.js";
+import { operatorTraffic } from "./traffic.js";
+
+const argv = process.argv.slice(2);
+const PACKETS = Number(argv[argv.indexOf("--packets") + 1] ?? 0) || 1_000_000;
+const SKIP_TSHARK = argv.includes("--skip-tshark");
+const MIX = argv.includes("--mix") ? argv[argv.indexOf("--mix") + 1] : "operator";
+const OUT = "bench/out";
+
+function progress(msg: string): void {
+  process.stderr.write(`bench/codec: ${msg}\n`);
+}
+
+/** PACKETS packets: 4096 distinct ones of the chosen mix, repeated. */
+function makePackets(): { buf: Uint8Array; offsets: Int32Array; lengths: Int32Array; distinct: Uint8Array[] } {
+  const specs = MIX === "corpus" ? buildCorpus() : operatorTraffic(4096);
+  const distinct = specs.map((s) => buildPacket(s));
+  const lengths = new Int32Array(PACKETS);
+  const offsets = new Int32Array(PACKETS);
+  let total = 0;
+  for (let i = 0; i < PACKETS; i++) {
+    offsets[i] = total;
+    total += lengths[i] = distinct[i % distinct.length]!.length;
+  }
+  const buf = new Uint8Array(total);
+  for (let i = 0; i < PACKETS; i++) buf.set(distinct[i % distinct.length]!, offsets[i]!);
+  return { buf, offsets, lengths, distinct };
+}
+
+function viewParse(buf: Uint8Array, offsets: Int32Array, lengths: Int32Array): { options: number; seconds: number; checksum: number } {
+  const scan = new IoamScanner();
+  const view = new TraceView();
+  let options = 0;
+  let checksum = 0;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < offsets.length; i++) {
+    const o = offsets[i]!;
+    if (!scan.reset(buf, o, o + lengths[i]!)) continue;
+    while (scan.next()) {
+      options++;
+      const t = scan.ioamType();
+      if ((t === 0 || t === 1) && view.reset(buf, scan.optionOffset, scan.optionEnd) === 0 && view.nodeLenMatches()) {
+        checksum = (checksum + view.namespaceId + view.remainingLen + view.traceType) | 0;
+      }
+    }
+  }
+  return { options, seconds: Number(process.hrtime.bigint() - t0) / 1e9, checksum };
+}
+
+function recordDecode(buf: Uint8Array, offsets: Int32Array, lengths: Int32Array, n: number): { options: number; seconds: number } {
+  let options = 0;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) options += decodePacket(buf.subarray(offsets[i]!, offsets[i]! + lengths[i]!)).options.length;
+  return { options, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+function timeCommand(cmd: string, args: string[]): number {
+  const devnull = openSync("/dev/null", "w");
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: ["ignore", devnull, "inherit"], maxBuffer: 0 });
+  closeSync(devnull);
+  if (r.status !== 0) throw new Error(`${cmd} exited with ${r.status ?? r.signal}`);
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+async function main(): Promise<void> {
+  progress(`building ${PACKETS} packets`);
+  const { buf, offsets, lengths } = makePackets();
+  progress("(a) view-level parse, best of 3");
+  const runs = [0, 1, 2].map(() => viewParse(buf, offsets, lengths));
+  const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const baseN = Math.min(PACKETS, 200_000);
+  const base = recordDecode(buf, offsets, lengths, baseN);
+  const result: Record<string, unknown> = {
+    packets: PACKETS,
+    mix: MIX,
+    viewParse: { optionsPerSecond: Math.round(best.options / best.seconds), options: best.options, seconds: best.seconds, goal: 10_000_000 },
+    baselineRecordDecode: { optionsPerSecond: Math.round(base.options / base.seconds), packets: baseN },
+    viewVsRecord: +(base.seconds / baseN / (best.seconds / PACKETS)).toFixed(1),
+  };
+  mkdirSync(OUT, { recursive: true });
+  const file = join(OUT, `codec-${MIX}-${PACKETS}.pcap`);
+  progress(`writing ${file}`);
+  const w = await openPcapWriter(file, { linkType: LINKTYPE.RAW, nanosecond: true });
+  for (let i = 0; i < PACKETS; i++) w.write({ tsSec: 1_700_000_000 + Math.floor(i / 1000), tsNsec: (i % 1000) * 1000, data: buf.subarray(offsets[i]!, offsets[i]! + lengths[i]!) });
+  await w.close();
+  progress("(b) ioam decode --pcap --json > /dev/null");
+  const ours = timeCommand(process.execPath, ["dist/src/cli/main.js", "decode", "--json", "--pcap", file]);
+  result.decodeJson = { recordsPerSecond: Math.round(PACKETS / ours), seconds: ours, fileBytes: statSync(file).size, goal: 300_000 };
+  if (!SKIP_TSHARK) {
+    progress("(b) tshark -T json > /dev/null (the baseline; this takes a while)");
+    const ts = timeCommand("tshark", ["-n", "-r", file, "-T", "json"]);
+    result.tsharkJson = { recordsPerSecond: Math.round(PACKETS / ts), seconds: ts };
+    result.decodeJsonVsTshark = +(ts / ours).toFixed(1);
+    result.goalVsTshark = 30;
+  }
+  process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+}
+
+await main();
