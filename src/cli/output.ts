@@ -2,41 +2,43 @@
 // capture streams at full speed without holding everything in memory.
 
 import type { Writable } from "node:stream";
+import { JsonBytes } from "../wire/json-bytes.js";
 
-/** Collects text in one reusable byte buffer and flushes it in large chunks. */
+const utf8 = new TextEncoder();
+
+/**
+ * Collects output in one reusable byte buffer and flushes it in large chunks. JSON records are
+ * written straight into `w` (see wire/record-json.ts) and ended with endLine().
+ */
 export class OutputBuffer {
-  private buf: Buffer;
-  private used = 0;
+  readonly w = new JsonBytes(1 << 21);
   constructor(
     private readonly out: Writable = process.stdout,
     private readonly chunk = 1 << 20,
-  ) {
-    this.buf = Buffer.allocUnsafe(2 * chunk);
-  }
+  ) {}
 
-  /** Appends a line (a newline is added). */
+  /** Appends a line of any text (a newline is added). */
   line(s: string): void {
-    const need = this.used + 3 * s.length + 1; // worst case of UTF-8
-    if (need > this.buf.length) this.grow(need);
-    this.used += this.buf.write(s, this.used);
-    this.buf[this.used++] = 0x0a;
+    this.w.reserve(3 * s.length + 1);
+    this.w.pos += utf8.encodeInto(s, this.w.buf.subarray(this.w.pos)).written;
+    this.endLine();
   }
 
-  private grow(need: number): void {
-    const bigger = Buffer.allocUnsafe(Math.max(need, 2 * this.buf.length));
-    this.buf.copy(bigger, 0, 0, this.used);
-    this.buf = bigger;
+  /** Ends a line written directly into `w`. */
+  endLine(): void {
+    this.w.reserve(1);
+    this.w.buf[this.w.pos++] = 0x0a;
   }
 
   /** Flushes when the buffer is large; awaits the stream if it is full. */
   async maybeFlush(): Promise<void> {
-    if (this.used >= this.chunk) await this.flush();
+    if (this.w.pos >= this.chunk) await this.flush();
   }
 
   async flush(): Promise<void> {
-    if (this.used === 0) return;
-    const data = Buffer.from(this.buf.subarray(0, this.used)); // the stream may keep it
-    this.used = 0;
+    if (this.w.pos === 0) return;
+    const data = Buffer.from(this.w.bytes()); // the stream may keep it; the buffer is reused
+    this.w.reset();
     if (!this.out.write(data)) await new Promise<void>((resolve) => this.out.once("drain", resolve));
   }
 }

@@ -58,19 +58,23 @@ export class IoamScanner {
   /** Advances to the next IOAM option; false at the end of the chain or on error. */
   next(): boolean {
     const b = this.bytes;
+    let pos = this.pos;
+    let headerEnd = this.headerEnd;
     for (;;) {
-      while (this.pos < this.headerEnd) {
-        const o = this.pos;
-        const e = tlvEnd(b, o, this.headerEnd);
-        if (e < 0) return this.fail(SCAN_ERROR.BAD_OPTION_LENGTH, o + 1);
-        this.pos = e;
-        if (isIoamOptionType(b[o]!)) {
-          this.optionOffset = o;
-          this.optionEnd = e;
+      while (pos < headerEnd) {
+        const e = tlvEnd(b, pos, headerEnd);
+        if (e < 0) return this.fail(SCAN_ERROR.BAD_OPTION_LENGTH, pos + 1);
+        if (isIoamOptionType(b[pos]!)) {
+          this.optionOffset = pos;
+          this.optionEnd = this.pos = e;
           return true;
         }
+        pos = e;
       }
+      this.pos = pos;
       if (!this.enterNextHeader()) return false;
+      pos = this.pos;
+      headerEnd = this.headerEnd;
     }
   }
 

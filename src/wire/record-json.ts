@@ -1,130 +1,226 @@
 // The canonical record as JSON (design.md): 64-bit values and opaque bytes as "0x…" strings,
-// Trace-Types as "0x" + 6 hex digits. Hand-written because `decode --json` must keep up with
-// hundreds of thousands of records a second; `JSON.stringify` with a replacer cannot.
+// Trace-Types as "0x" + 6 hex digits. Written straight into bytes (JsonBytes) because
+// `decode --json` must keep up with hundreds of thousands of records a second.
 
-import type { ExtHeaderRecord } from "./ext-header.js";
-import { bytesToHex0x, hexNum } from "./hex.js";
-import type { IoamOption } from "./ioam/option.js";
-import type { TraceNode } from "./ioam/trace-node.js";
+import { type ExtHeaderRecord, isOptionsHeader } from "./ext-header.js";
 import type { Issue } from "./errors.js";
+import type { IoamOption } from "./ioam/option.js";
+import type { TraceBody } from "./ioam/trace.js";
+import type { TraceNode } from "./ioam/trace-node.js";
+import { JsonBytes } from "./json-bytes.js";
 import type { PacketRecord } from "./packet.js";
 import type { TlvRecord } from "./tlv-options.js";
 import type { UpperLayer } from "./upper-layer.js";
 
-const q = JSON.stringify;
-
 /**
- * Serialises one packet record; `extra` (already JSON members ending in a comma, e.g.
+ * Serialises one packet record as a string; `extra` (JSON members ending in a comma, e.g.
  * capture info) goes first. With `payload`, the upper-layer bytes are included too.
  */
 export function packetToJson(r: PacketRecord, extra = "", payload = false): string {
+  const w = new JsonBytes(1024);
+  w.ascii('{"v":1,');
+  w.text(extra);
+  writePacketMembers(w, r, payload);
+  w.ascii("}");
+  return w.toString();
+}
+
+/** Writes the members of a packet record from `"ipv6"` on, without the enclosing braces. */
+export function writePacketMembers(w: JsonBytes, r: PacketRecord, payload: boolean): void {
   const ip = r.ipv6;
-  return (
-    `{"v":1,${extra}"ipv6":{"src":${q(ip.src)},"dst":${q(ip.dst)},"trafficClass":${ip.trafficClass},"flowLabel":${ip.flowLabel},` +
-    `"payloadLength":${ip.payloadLength},"nextHeader":${ip.nextHeader},"hopLimit":${ip.hopLimit}},` +
-    `"extHeaders":[${r.extHeaders.map(extHeaderToJson).join(",")}],` +
-    `"options":[${r.options.map(optionToJson).join(",")}],` +
-    `"upper":${upperToJson(r.upper)},"issues":${issuesToJson(r.issues)}` +
-    (payload ? `,"payload":"${bytesToHex0x(r.payload)}"}` : "}")
-  );
-}
-
-function upperToJson(u: UpperLayer): string {
-  let s = `{"protocol":${u.protocol},"offset":${u.offset},"length":${u.length}`;
-  if (u.srcPort !== undefined) s += `,"srcPort":${u.srcPort},"dstPort":${u.dstPort}`;
-  if (u.icmpType !== undefined) s += `,"icmpType":${u.icmpType},"icmpCode":${u.icmpCode}`;
-  if (u.checksumAt !== undefined) s += `,"checksumAt":${u.checksumAt}`;
-  return s + "}";
-}
-
-function issuesToJson(issues: readonly Issue[]): string {
-  if (issues.length === 0) return "[]";
-  return "[" + issues.map((i) => `{"code":"${i.code}","offset":${i.offset}}`).join(",") + "]";
-}
-
-function tlvToJson(t: TlvRecord): string {
-  return t.data ? `{"offset":${t.offset},"type":${t.type},"data":"${bytesToHex0x(t.data)}"}` : `{"offset":${t.offset},"type":${t.type}}`;
-}
-
-function extHeaderToJson(h: ExtHeaderRecord): string {
-  const head = `{"kind":"${h.kind}","offset":${h.offset},"length":${h.length},"nextHeader":${h.nextHeader}`;
-  switch (h.kind) {
-    case "hop":
-    case "dest":
-      return `${head},"tlvs":[${h.tlvs.map(tlvToJson).join(",")}]}`;
-    case "routing":
-      return `${head},"routingType":${h.routingType},"segmentsLeft":${h.segmentsLeft},"data":"${bytesToHex0x(h.data)}"${h.srh ? `,"srh":${q(h.srh)}` : ""}}`;
-    case "fragment":
-      return `${head},"fragmentOffset":${h.fragmentOffset},"more":${h.more},"identification":${h.identification},"reserved":${h.reserved},"resBits":${h.resBits}}`;
+  w.ascii('"ipv6":{"src":');
+  w.str(ip.src);
+  w.ascii(',"dst":');
+  w.str(ip.dst);
+  w.ascii(',"trafficClass":');
+  w.uint(ip.trafficClass);
+  w.ascii(',"flowLabel":');
+  w.uint(ip.flowLabel);
+  w.ascii(',"payloadLength":');
+  w.uint(ip.payloadLength);
+  w.ascii(',"nextHeader":');
+  w.uint(ip.nextHeader);
+  w.ascii(',"hopLimit":');
+  w.uint(ip.hopLimit);
+  w.ascii('},"extHeaders":[');
+  r.extHeaders.forEach((h, i) => (i && w.byte(COMMA), writeExtHeader(w, h)));
+  w.ascii('],"options":[');
+  r.options.forEach((o, i) => (i && w.byte(COMMA), writeOption(w, o)));
+  w.ascii('],"upper":');
+  writeUpper(w, r.upper);
+  w.ascii(',"issues":');
+  writeIssues(w, r.issues);
+  if (payload) {
+    w.ascii(',"payload":');
+    w.hexBytes(r.payload);
   }
 }
 
-/** Serialises one IOAM option of the canonical record. */
-export function optionToJson(o: IoamOption): string {
-  const place = `"header":"${o.header}","headerIndex":${o.headerIndex},"ipv6OptType":${o.ipv6OptType},"offset":${o.offset},"optReserved":${o.optReserved},"issues":${issuesToJson(o.issues)}`;
+function writeUpper(w: JsonBytes, u: UpperLayer): void {
+  w.ascii('{"protocol":');
+  w.uint(u.protocol);
+  w.ascii(',"offset":');
+  w.uint(u.offset);
+  w.ascii(',"length":');
+  w.uint(u.length);
+  if (u.srcPort !== undefined) (w.ascii(',"srcPort":'), w.uint(u.srcPort), w.ascii(',"dstPort":'), w.uint(u.dstPort!));
+  if (u.icmpType !== undefined) (w.ascii(',"icmpType":'), w.uint(u.icmpType), w.ascii(',"icmpCode":'), w.uint(u.icmpCode!));
+  if (u.checksumAt !== undefined) (w.ascii(',"checksumAt":'), w.uint(u.checksumAt));
+  w.ascii("}");
+}
+
+function writeIssues(w: JsonBytes, issues: readonly Issue[]): void {
+  w.ascii("[");
+  issues.forEach((x, i) => (w.ascii(i ? ',{"code":"' : '{"code":"'), w.ascii(x.code), w.ascii('","offset":'), w.uint(x.offset), w.ascii("}")));
+  w.ascii("]");
+}
+
+function writeTlv(w: JsonBytes, t: TlvRecord): void {
+  w.ascii('{"offset":');
+  w.uint(t.offset);
+  w.ascii(',"type":');
+  w.uint(t.type);
+  if (t.data) (w.ascii(',"data":'), w.hexBytes(t.data));
+  w.ascii("}");
+}
+
+function writeExtHeader(w: JsonBytes, h: ExtHeaderRecord): void {
+  w.ascii('{"kind":"');
+  w.ascii(h.kind);
+  w.ascii('","offset":');
+  w.uint(h.offset);
+  w.ascii(',"length":');
+  w.uint(h.length);
+  w.ascii(',"nextHeader":');
+  w.uint(h.nextHeader);
+  if (isOptionsHeader(h)) {
+    w.ascii(',"tlvs":[');
+    h.tlvs.forEach((t, i) => (i && w.byte(COMMA), writeTlv(w, t)));
+    w.ascii("]}");
+  } else if (h.kind === "routing") {
+    (w.ascii(',"routingType":'), w.uint(h.routingType), w.ascii(',"segmentsLeft":'), w.uint(h.segmentsLeft), w.ascii(',"data":'));
+    w.hexBytes(h.data);
+    if (h.srh) (w.ascii(',"srh":'), w.text(JSON.stringify(h.srh)));
+    w.ascii("}");
+  } else {
+    (w.ascii(',"fragmentOffset":'), w.uint(h.fragmentOffset), w.ascii(',"more":'), w.bool(h.more), w.ascii(',"identification":'), w.uint(h.identification));
+    (w.ascii(',"reserved":'), w.uint(h.reserved), w.ascii(',"resBits":'), w.uint(h.resBits), w.ascii("}"));
+  }
+}
+
+/** Writes one IOAM option of the canonical record. */
+export function writeOption(w: JsonBytes, o: IoamOption): void {
   switch (o.kind) {
-    case "trace": {
-      const f = o.flags;
-      return (
-        `{"kind":"trace","variant":"${o.variant}","namespaceId":${o.namespaceId},"nodeLen":${o.nodeLen},` +
-        `"flags":{"overflow":${f.overflow},"loopback":${f.loopback},"active":${f.active},"unknownBits":${f.unknownBits}},` +
-        `"remainingLen":${o.remainingLen},"traceType":"${hexNum(o.traceType, 6)}","reserved":${o.reserved},` +
-        `"nodes":[${o.nodes.map(nodeToJson).join(",")}]` +
-        (o.freeSpace ? `,"freeSpace":"${bytesToHex0x(o.freeSpace)}"` : "") +
-        (o.rawData ? `,"rawData":"${bytesToHex0x(o.rawData)}"` : "") +
-        `,${place}}`
-      );
-    }
+    case "trace": writeTrace(w, o); break;
     case "pot":
-      return (
-        `{"kind":"pot","namespaceId":${o.namespaceId},"potType":${o.potType},"flags":${o.flags}` +
-        (o.random !== undefined ? `,"random":"${hexNum(o.random, 16)}"` : "") +
-        (o.cumulative !== undefined ? `,"cumulative":"${hexNum(o.cumulative, 16)}"` : "") +
-        (o.data ? `,"data":"${bytesToHex0x(o.data)}"` : "") +
-        `,${place}}`
-      );
+      (w.ascii('{"kind":"pot","namespaceId":'), w.uint(o.namespaceId), w.ascii(',"potType":'), w.uint(o.potType), w.ascii(',"flags":'), w.uint(o.flags));
+      if (o.random !== undefined) (w.ascii(',"random":'), w.hexNum(o.random, 16));
+      if (o.cumulative !== undefined) (w.ascii(',"cumulative":'), w.hexNum(o.cumulative, 16));
+      if (o.data) (w.ascii(',"data":'), w.hexBytes(o.data));
+      break;
     case "e2e":
-      return (
-        `{"kind":"e2e","namespaceId":${o.namespaceId},"e2eType":"${hexNum(o.e2eType, 4)}"` +
-        (o.seq64 !== undefined ? `,"seq64":"${hexNum(o.seq64, 16)}"` : "") +
-        (o.seq32 !== undefined ? `,"seq32":${o.seq32}` : "") +
-        (o.tsSec !== undefined ? `,"tsSec":${o.tsSec}` : "") +
-        (o.tsFrac !== undefined ? `,"tsFrac":${o.tsFrac}` : "") +
-        (o.rawData ? `,"rawData":"${bytesToHex0x(o.rawData)}"` : "") +
-        `,${place}}`
-      );
+      (w.ascii('{"kind":"e2e","namespaceId":'), w.uint(o.namespaceId), w.ascii(',"e2eType":'));
+      w.hexNum(o.e2eType, 4);
+      if (o.seq64 !== undefined) (w.ascii(',"seq64":'), w.hexNum(o.seq64, 16));
+      if (o.seq32 !== undefined) (w.ascii(',"seq32":'), w.uint(o.seq32));
+      if (o.tsSec !== undefined) (w.ascii(',"tsSec":'), w.uint(o.tsSec));
+      if (o.tsFrac !== undefined) (w.ascii(',"tsFrac":'), w.uint(o.tsFrac));
+      if (o.rawData) (w.ascii(',"rawData":'), w.hexBytes(o.rawData));
+      break;
     case "dex":
-      return (
-        `{"kind":"dex","namespaceId":${o.namespaceId},"flags":${o.flags},"extFlags":${o.extFlags},"traceType":"${hexNum(o.traceType, 6)}","reserved":${o.reserved}` +
-        (o.flowId !== undefined ? `,"flowId":${o.flowId}` : "") +
-        (o.seq !== undefined ? `,"seq":${o.seq}` : "") +
-        (o.extWords ? `,"extWords":${q(o.extWords)}` : "") +
-        (o.rawData ? `,"rawData":"${bytesToHex0x(o.rawData)}"` : "") +
-        `,${place}}`
-      );
+      (w.ascii('{"kind":"dex","namespaceId":'), w.uint(o.namespaceId), w.ascii(',"flags":'), w.uint(o.flags), w.ascii(',"extFlags":'), w.uint(o.extFlags), w.ascii(',"traceType":'));
+      w.hexNum(o.traceType, 6);
+      (w.ascii(',"reserved":'), w.uint(o.reserved));
+      if (o.flowId !== undefined) (w.ascii(',"flowId":'), w.uint(o.flowId));
+      if (o.seq !== undefined) (w.ascii(',"seq":'), w.uint(o.seq));
+      if (o.extWords) (w.ascii(',"extWords":'), w.text(JSON.stringify(o.extWords)));
+      if (o.rawData) (w.ascii(',"rawData":'), w.hexBytes(o.rawData));
+      break;
     case "unknown":
-      return `{"kind":"unknown","ioamType":${o.ioamType},"raw":"${bytesToHex0x(o.raw)}",${place}}`;
+      (w.ascii('{"kind":"unknown","ioamType":'), w.uint(o.ioamType), w.ascii(',"raw":'));
+      w.hexBytes(o.raw);
   }
+  writePlacement(w, o);
 }
 
-/** Serialises one node entry; keys in wire order, bigints as 0x strings. Unrolled: hot path. */
-export function nodeToJson(n: TraceNode): string {
-  let s = "";
-  if (n.hopLimit !== undefined) s += ',"hopLimit":' + n.hopLimit;
-  if (n.nodeId !== undefined) s += ',"nodeId":' + n.nodeId;
-  if (n.ingressIf !== undefined) s += ',"ingressIf":' + n.ingressIf + ',"egressIf":' + n.egressIf;
-  if (n.tsSec !== undefined) s += ',"tsSec":' + n.tsSec;
-  if (n.tsFrac !== undefined) s += ',"tsFrac":' + n.tsFrac;
-  if (n.transitDelay !== undefined) s += ',"transitDelay":' + n.transitDelay;
-  if (n.nsData !== undefined) s += ',"nsData":' + n.nsData;
-  if (n.queueDepth !== undefined) s += ',"queueDepth":' + n.queueDepth;
-  if (n.csumComp !== undefined) s += ',"csumComp":' + n.csumComp;
-  if (n.hopLimitWide !== undefined) s += ',"hopLimitWide":' + n.hopLimitWide;
-  if (n.nodeIdWide !== undefined) s += ',"nodeIdWide":"' + hexNum(n.nodeIdWide, 14) + '"';
-  if (n.ingressIfWide !== undefined) s += ',"ingressIfWide":' + n.ingressIfWide + ',"egressIfWide":' + n.egressIfWide;
-  if (n.nsDataWide !== undefined) s += ',"nsDataWide":"' + hexNum(n.nsDataWide, 16) + '"';
-  if (n.bufferOccupancy !== undefined) s += ',"bufferOccupancy":' + n.bufferOccupancy;
-  if (n.undefinedWords) s += ',"undefinedWords":[' + n.undefinedWords.join(",") + "]";
-  if (n.opaque) s += ',"opaque":{"schemaId":' + n.opaque.schemaId + ',"data":"' + bytesToHex0x(n.opaque.data) + '"}';
-  return "{" + s.slice(1) + "}";
+function writePlacement(w: JsonBytes, o: IoamOption): void {
+  w.ascii(o.header === "hop" ? ',"header":"hop","headerIndex":' : ',"header":"dest","headerIndex":');
+  w.uint(o.headerIndex);
+  w.ascii(',"ipv6OptType":');
+  w.uint(o.ipv6OptType);
+  w.ascii(',"offset":');
+  w.uint(o.offset);
+  w.ascii(',"optReserved":');
+  w.uint(o.optReserved);
+  w.ascii(',"issues":');
+  writeIssues(w, o.issues);
+  w.ascii("}");
+}
+
+function writeTrace(w: JsonBytes, o: TraceBody): void {
+  const f = o.flags;
+  w.ascii(o.variant === "prealloc" ? '{"kind":"trace","variant":"prealloc","namespaceId":' : '{"kind":"trace","variant":"incremental","namespaceId":');
+  w.uint(o.namespaceId);
+  w.ascii(',"nodeLen":');
+  w.uint(o.nodeLen);
+  w.ascii(',"flags":{"overflow":');
+  w.bool(f.overflow);
+  w.ascii(',"loopback":');
+  w.bool(f.loopback);
+  w.ascii(',"active":');
+  w.bool(f.active);
+  w.ascii(',"unknownBits":');
+  w.uint(f.unknownBits);
+  w.ascii('},"remainingLen":');
+  w.uint(o.remainingLen);
+  w.ascii(',"traceType":');
+  w.hexNum(o.traceType, 6);
+  w.ascii(',"reserved":');
+  w.uint(o.reserved);
+  w.ascii(',"nodes":[');
+  o.nodes.forEach((n, i) => (i && w.byte(COMMA), writeNode(w, n)));
+  w.ascii("]");
+  if (o.freeSpace) (w.ascii(',"freeSpace":'), w.hexBytes(o.freeSpace));
+  if (o.rawData) (w.ascii(',"rawData":'), w.hexBytes(o.rawData));
+}
+
+const COMMA = 0x2c;
+
+/** Writes `"key":v` (after a comma unless first) when v is present; returns the new `first`. */
+function num(w: JsonBytes, key: string, v: number | undefined, first: boolean): boolean {
+  if (v === undefined) return first;
+  if (!first) w.byte(COMMA);
+  w.ascii(key);
+  w.uint(v);
+  return false;
+}
+
+/** Writes one node entry; keys in wire order, bigints as 0x strings. */
+export function writeNode(w: JsonBytes, n: TraceNode): void {
+  w.ascii("{");
+  let first = num(w, '"hopLimit":', n.hopLimit, true);
+  first = num(w, '"nodeId":', n.nodeId, first);
+  first = num(w, '"ingressIf":', n.ingressIf, first);
+  first = num(w, '"egressIf":', n.egressIf, first);
+  first = num(w, '"tsSec":', n.tsSec, first);
+  first = num(w, '"tsFrac":', n.tsFrac, first);
+  first = num(w, '"transitDelay":', n.transitDelay, first);
+  first = num(w, '"nsData":', n.nsData, first);
+  first = num(w, '"queueDepth":', n.queueDepth, first);
+  first = num(w, '"csumComp":', n.csumComp, first);
+  first = num(w, '"hopLimitWide":', n.hopLimitWide, first);
+  if (n.nodeIdWide !== undefined) (first || w.byte(COMMA), w.ascii('"nodeIdWide":'), w.hexNum(n.nodeIdWide, 14), (first = false));
+  first = num(w, '"ingressIfWide":', n.ingressIfWide, first);
+  first = num(w, '"egressIfWide":', n.egressIfWide, first);
+  if (n.nsDataWide !== undefined) (first || w.byte(COMMA), w.ascii('"nsDataWide":'), w.hexNum(n.nsDataWide, 16), (first = false));
+  first = num(w, '"bufferOccupancy":', n.bufferOccupancy, first);
+  if (n.undefinedWords) (w.ascii(first ? '"undefinedWords":' : ',"undefinedWords":'), w.text(JSON.stringify(n.undefinedWords)), (first = false));
+  if (n.opaque) {
+    w.ascii(first ? '"opaque":{"schemaId":' : ',"opaque":{"schemaId":');
+    w.uint(n.opaque.schemaId);
+    w.ascii(',"data":');
+    w.hexBytes(n.opaque.data);
+    w.ascii("}");
+  }
+  w.ascii("}");
 }

@@ -7,7 +7,9 @@ import { ipv6Offset } from "../../capture/link-type.js";
 import { DecodeError, UsageError } from "../../wire/errors.js";
 import { hexToBytes } from "../../wire/hex.js";
 import { type PacketRecord, decodePacket } from "../../wire/packet.js";
-import { packetToJson } from "../../wire/record-json.js";
+import { writePacketMembers } from "../../wire/record-json.js";
+import type { JsonBytes } from "../../wire/json-bytes.js";
+import type { CapturedPacket } from "../../capture/packet.js";
 import { type ParsedArgs, intFlag } from "../args.js";
 import type { Command } from "../command.js";
 import { packetLines } from "../format-packet.js";
@@ -44,19 +46,32 @@ function errorJson(e: DecodeError): string {
   return `"error":{"code":"${e.code}","offset":${e.offset},"layer":"${e.layer}","message":${JSON.stringify(e.message)}}`;
 }
 
-function emit(ctx: DecodeContext, bytes: Uint8Array, label: string, extra: string): void {
+/** Writes `{"v":1,` and the capture members of a frame into the output. */
+type Prefix = (w: JsonBytes) => void;
+
+function emit(ctx: DecodeContext, bytes: Uint8Array, label: string, prefix: Prefix): void {
   let rec: PacketRecord;
   try {
     rec = decodePacket(bytes);
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
     ctx.failures++;
-    if (ctx.json) ctx.out.line(`{"v":1,${extra}${errorJson(e)}}`);
+    if (ctx.json) {
+      prefix(ctx.out.w);
+      ctx.out.w.text(errorJson(e));
+      ctx.out.w.ascii("}");
+      ctx.out.endLine();
+    }
     else ctx.out.line(`${label}malformed: ${e.message} (${e.code} at byte ${e.offset})`);
     return;
   }
   if (ctx.ioamOnly && rec.options.length === 0) return;
-  if (ctx.json) ctx.out.line(packetToJson(rec, extra, ctx.payload));
+  if (ctx.json) {
+    prefix(ctx.out.w);
+    writePacketMembers(ctx.out.w, rec, ctx.payload);
+    ctx.out.w.ascii("}");
+    ctx.out.endLine();
+  }
   else for (const l of packetLines(rec, label)) ctx.out.line(l);
 }
 
@@ -65,8 +80,23 @@ async function decodeHexWords(ctx: DecodeContext, words: string[]): Promise<void
   words.forEach((w, i) => {
     const bytes = hexToBytes(w);
     if (!bytes) throw new UsageError(`packet ${i + 1} is not hex: "${w.slice(0, 40)}"`);
-    emit(ctx, bytes, words.length > 1 ? `packet ${i + 1}: ` : "", ctx.json && words.length > 1 ? `"index":${i + 1},` : "");
+    const prefix: Prefix = (w) => (words.length > 1 ? (w.ascii('{"v":1,"index":'), w.uint(i + 1), w.ascii(",")) : w.ascii('{"v":1,'));
+    emit(ctx, bytes, words.length > 1 ? `packet ${i + 1}: ` : "", prefix);
   });
+}
+
+function captureMembers(w: JsonBytes, frame: number, p: CapturedPacket): void {
+  w.ascii('{"v":1,"capture":{"frame":');
+  w.uint(frame);
+  w.ascii(',"tsSec":');
+  w.uint(p.tsSec);
+  w.ascii(',"tsNsec":');
+  w.uint(p.tsNsec);
+  w.ascii(',"length":');
+  w.uint(p.originalLength);
+  w.ascii(',"capturedLength":');
+  w.uint(p.capturedLength);
+  w.ascii("},");
 }
 
 async function decodePcap(ctx: DecodeContext, path: string, limit: number): Promise<{ frames: number; notIpv6: number }> {
@@ -82,8 +112,8 @@ async function decodePcap(ctx: DecodeContext, path: string, limit: number): Prom
         notIpv6++;
         continue;
       }
-      const extra = ctx.json ? `"capture":{"frame":${frames},"tsSec":${p.tsSec},"tsNsec":${p.tsNsec},"length":${p.originalLength},"capturedLength":${p.capturedLength}},` : "";
-      emit(ctx, p.data.subarray(off), `frame ${frames} ${p.tsSec}.${String(p.tsNsec).padStart(9, "0")}  `, extra);
+      const label = ctx.json ? "" : `frame ${frames} ${p.tsSec}.${String(p.tsNsec).padStart(9, "0")}  `;
+      emit(ctx, p.data.subarray(off), label, (w) => captureMembers(w, frames, p));
       progress.tick(frames);
     }
     await ctx.out.maybeFlush();

@@ -20,14 +20,26 @@ export const RESERVED_BIT = 0x000001;
 export const LINUX_CONFIG_BITS_MASK = 0xfff002;
 
 function popcount24(v: number): number {
-  v = v - ((v >>> 1) & 0x555555);
-  v = (v & 0x333333) + ((v >>> 2) & 0x333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f) * 0x010101) >>> 16 & 0xff;
+  let n = 0;
+  for (; v; v &= v - 1) n++;
+  return n;
 }
+
+/** Words a 12-bit half of the Trace-Type contributes to NodeLen: two lookups per type. */
+function halfTable(shift: number): Uint8Array {
+  const t = new Uint8Array(4096);
+  for (let h = 0; h < 4096; h++) {
+    const bits = h << shift;
+    t[h] = popcount24(bits & SHORT_FIELDS_MASK) + 2 * popcount24(bits & WIDE_FIELDS_MASK);
+  }
+  return t;
+}
+const NODELEN_HIGH = halfTable(12);
+const NODELEN_LOW = halfTable(0);
 
 /** NodeLen (4-octet words per node, without the OSS) implied by a 24-bit Trace-Type. */
 export function nodeLenOf(traceType: number): number {
-  return popcount24(traceType & SHORT_FIELDS_MASK) + 2 * popcount24(traceType & WIDE_FIELDS_MASK);
+  return NODELEN_HIGH[(traceType >>> 12) & 0xfff]! + NODELEN_LOW[traceType & 0xfff]!;
 }
 
 /** Number of set bits among the low 24 bits. */
