@@ -10,6 +10,7 @@ export * from "./wire/upper-layer.js";
 export * from "./wire/checksum.js";
 export * from "./wire/packet.js";
 export * from "./wire/build.js";
+export * from "./wire/encap.js";
 export * from "./wire/record-json.js";
 export * from "./wire/record-from-json.js";
 export * from "./wire/ioam/option.js";

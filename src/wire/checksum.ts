@@ -21,7 +21,7 @@ function fold(acc: number): number {
  * IPv6 packet at 0, its checksum field counted as zero. `finalDst` is the offset of the
  * final destination address (the IPv6 Destination, or the SRH's Segment List[0]).
  */
-export function upperLayerChecksum(b: Uint8Array, o: number, end: number, protocol: number, checksumAt: number, finalDst = IPV6.DST): number {
+export function upperLayerChecksum(b: Uint8Array, o: number, end: number, protocol: number, checksumAt: number, finalDst: number = IPV6.DST): number {
   let acc = sum16(b, IPV6.SRC, IPV6.SRC + 16, 0);
   acc = sum16(b, finalDst, finalDst + 16, acc);
   const len = end - o;
@@ -33,6 +33,6 @@ export function upperLayerChecksum(b: Uint8Array, o: number, end: number, protoc
 }
 
 /** Recomputes and writes the checksum in place. */
-export function writeUpperLayerChecksum(b: Uint8Array, o: number, end: number, protocol: number, checksumAt: number, finalDst = IPV6.DST): void {
+export function writeUpperLayerChecksum(b: Uint8Array, o: number, end: number, protocol: number, checksumAt: number, finalDst: number = IPV6.DST): void {
   writeU16(b, o + checksumAt, upperLayerChecksum(b, o, end, protocol, checksumAt, finalDst));
 }

@@ -1,7 +1,7 @@
 // A whole IPv6 packet as the canonical record (design.md "The canonical decoded record"):
 // fixed header, extension header chain, every IOAM option, upper layer.
 
-import { DecodeError, type Issue } from "./errors.js";
+import { DecodeError, IoamError, type Issue } from "./errors.js";
 import {
   type ExtHeaderRecord,
   type OptionsHeaderRecord,
@@ -107,7 +107,9 @@ export function packetLength(rec: PacketRecord): number {
  * The IPv6 Payload Length is recomputed; checksums are left as they are (see checksum.ts).
  */
 export function encodePacket(rec: PacketRecord): Uint8Array {
-  const out = new Uint8Array(packetLength(rec));
+  const length = packetLength(rec);
+  if (length - IPV6.LENGTH > 0xffff) throw new IoamError("MALFORMED", `IPv6 payload of ${length - IPV6.LENGTH} bytes exceeds Payload Length's 65535 (jumbograms are not supported)`);
+  const out = new Uint8Array(length);
   encodeIpv6Header({ ...rec.ipv6, payloadLength: out.length - IPV6.LENGTH }, out, 0);
   let o: number = IPV6.LENGTH;
   rec.extHeaders.forEach((h, i) => {
