@@ -4,7 +4,7 @@
 // into the packet itself. The options are laid out by build.ts (Linux padding).
 
 import { type OptionSpec, layoutOptionsHeader } from "./build.js";
-import { DecodeError, IoamError } from "./errors.js";
+import { DecodeError } from "./errors.js";
 import { IPPROTO } from "./ext-header.js";
 import { IPV6, type Ipv6Header, checkIpv6, decodeIpv6Header } from "./ipv6.js";
 import { type PacketRecord, decodePacket, encodePacket } from "./packet.js";
@@ -28,8 +28,6 @@ export interface Decapsulated {
   outer: PacketRecord;
 }
 
-const MAX_PAYLOAD_LENGTH = 0xffff;
-
 /**
  * Bytes of `ipv6` followed by a Hop-by-Hop header with `options` (none when undefined) and
  * then `payload`, which is copied untouched and announced as protocol `next`.
@@ -52,10 +50,7 @@ function withHopByHop(ipv6: Ipv6Header, options: readonly OptionSpec[] | undefin
     rec.upper.offset += header.length;
   }
   rec.ipv6.payloadLength = rec.upper.offset - IPV6.LENGTH + payload.length;
-  if (rec.ipv6.payloadLength > MAX_PAYLOAD_LENGTH) {
-    throw new IoamError("MALFORMED", `the packet would carry ${rec.ipv6.payloadLength} payload bytes, more than the 65535 an IPv6 Payload Length can say`);
-  }
-  return encodePacket(rec);
+  return encodePacket(rec); // refuses a payload over 65535 bytes
 }
 
 /**
