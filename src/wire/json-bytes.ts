@@ -4,6 +4,11 @@
 const ASCII_CACHE = new Map<string, Uint8Array>();
 const HEX = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
 
+/** Encodes ASCII text once, for constant pieces written with JsonBytes.raw(). */
+export function asciiBytes(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
 export class JsonBytes {
   buf: Uint8Array;
   pos = 0;
@@ -92,6 +97,15 @@ export class JsonBytes {
       b[--p] = 48 + (n - q * 10);
       n = q;
     }
+  }
+
+  /** Appends pre-encoded bytes (see asciiBytes); a plain loop beats set() for short keys. */
+  raw(enc: Uint8Array): void {
+    this.reserve(enc.length);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < enc.length; i++) b[p++] = enc[i]!;
+    this.pos = p;
   }
 
   /** Appends one ASCII character code (e.g. 0x2c for a comma). */

@@ -7,10 +7,115 @@ import type { Issue } from "./errors.js";
 import type { IoamOption } from "./ioam/option.js";
 import type { TraceBody } from "./ioam/trace.js";
 import type { TraceNode } from "./ioam/trace-node.js";
-import { JsonBytes } from "./json-bytes.js";
+import { JsonBytes, asciiBytes } from "./json-bytes.js";
 import type { PacketRecord } from "./packet.js";
 import type { TlvRecord } from "./tlv-options.js";
 import type { UpperLayer } from "./upper-layer.js";
+
+/** Every constant piece of the JSON text, encoded once (copying bytes beats re-encoding text). */
+// Names: c_ = starts with a comma, open_ = starts with "{", q_ = starts by closing a string.
+const K = {
+  v_1: asciiBytes('{"v":1,'),
+  close: asciiBytes("}"),
+  ipv6_src: asciiBytes('"ipv6":{"src":'),
+  c_dst: asciiBytes(',"dst":'),
+  c_trafficClass: asciiBytes(',"trafficClass":'),
+  c_flowLabel: asciiBytes(',"flowLabel":'),
+  c_payloadLength: asciiBytes(',"payloadLength":'),
+  c_nextHeader: asciiBytes(',"nextHeader":'),
+  c_hopLimit: asciiBytes(',"hopLimit":'),
+  end_extHeaders: asciiBytes('},"extHeaders":['),
+  end_options: asciiBytes('],"options":['),
+  end_upper: asciiBytes('],"upper":'),
+  c_issues: asciiBytes(',"issues":'),
+  c_payload: asciiBytes(',"payload":'),
+  open_protocol: asciiBytes('{"protocol":'),
+  c_offset: asciiBytes(',"offset":'),
+  c_length: asciiBytes(',"length":'),
+  c_srcPort: asciiBytes(',"srcPort":'),
+  c_dstPort: asciiBytes(',"dstPort":'),
+  c_icmpType: asciiBytes(',"icmpType":'),
+  c_icmpCode: asciiBytes(',"icmpCode":'),
+  c_checksumAt: asciiBytes(',"checksumAt":'),
+  lbr: asciiBytes("["),
+  q_offset: asciiBytes('","offset":'),
+  rbr: asciiBytes("]"),
+  open_offset: asciiBytes('{"offset":'),
+  c_type: asciiBytes(',"type":'),
+  c_data: asciiBytes(',"data":'),
+  open_kind: asciiBytes('{"kind":"'),
+  c_tlvs: asciiBytes(',"tlvs":['),
+  rbr_close: asciiBytes("]}"),
+  c_routingType: asciiBytes(',"routingType":'),
+  c_segmentsLeft: asciiBytes(',"segmentsLeft":'),
+  c_srh: asciiBytes(',"srh":'),
+  c_fragmentOffset: asciiBytes(',"fragmentOffset":'),
+  c_more: asciiBytes(',"more":'),
+  c_identification: asciiBytes(',"identification":'),
+  c_reserved: asciiBytes(',"reserved":'),
+  c_resBits: asciiBytes(',"resBits":'),
+  kind_pot_namespaceId: asciiBytes('{"kind":"pot","namespaceId":'),
+  c_potType: asciiBytes(',"potType":'),
+  c_flags: asciiBytes(',"flags":'),
+  c_random: asciiBytes(',"random":'),
+  c_cumulative: asciiBytes(',"cumulative":'),
+  kind_e2e_namespaceId: asciiBytes('{"kind":"e2e","namespaceId":'),
+  c_e2eType: asciiBytes(',"e2eType":'),
+  c_seq64: asciiBytes(',"seq64":'),
+  c_seq32: asciiBytes(',"seq32":'),
+  c_tsSec: asciiBytes(',"tsSec":'),
+  c_tsFrac: asciiBytes(',"tsFrac":'),
+  c_rawData: asciiBytes(',"rawData":'),
+  kind_dex_namespaceId: asciiBytes('{"kind":"dex","namespaceId":'),
+  c_extFlags: asciiBytes(',"extFlags":'),
+  c_traceType: asciiBytes(',"traceType":'),
+  c_flowId: asciiBytes(',"flowId":'),
+  c_seq: asciiBytes(',"seq":'),
+  c_extWords: asciiBytes(',"extWords":'),
+  kind_unknown_ioamType: asciiBytes('{"kind":"unknown","ioamType":'),
+  c_raw: asciiBytes(',"raw":'),
+  c_ipv6OptType: asciiBytes(',"ipv6OptType":'),
+  c_optReserved: asciiBytes(',"optReserved":'),
+  c_nodeLen: asciiBytes(',"nodeLen":'),
+  c_flags_overflow: asciiBytes(',"flags":{"overflow":'),
+  c_loopback: asciiBytes(',"loopback":'),
+  c_active: asciiBytes(',"active":'),
+  c_unknownBits: asciiBytes(',"unknownBits":'),
+  end_remainingLen: asciiBytes('},"remainingLen":'),
+  c_nodes: asciiBytes(',"nodes":['),
+  c_freeSpace: asciiBytes(',"freeSpace":'),
+  open: asciiBytes("{"),
+  nodeIdWide: asciiBytes('"nodeIdWide":'),
+  nsDataWide: asciiBytes('"nsDataWide":'),
+  c_open_code: asciiBytes(',{"code":"'),
+  open_code: asciiBytes('{"code":"'),
+  c_header_hop_headerIndex: asciiBytes(',"header":"hop","headerIndex":'),
+  c_header_dest_headerIndex: asciiBytes(',"header":"dest","headerIndex":'),
+  kind_trace_variant_prealloc_namespaceId: asciiBytes('{"kind":"trace","variant":"prealloc","namespaceId":'),
+  kind_trace_variant_incremental_namespaceId: asciiBytes('{"kind":"trace","variant":"incremental","namespaceId":'),
+  undefinedWords: asciiBytes('"undefinedWords":'),
+  c_undefinedWords: asciiBytes(',"undefinedWords":'),
+  opaque_schemaId: asciiBytes('"opaque":{"schemaId":'),
+  c_opaque_schemaId: asciiBytes(',"opaque":{"schemaId":'),
+} as const;
+
+/** Node member keys, with and without the leading comma. */
+const N = {
+  bufferOccupancy: { first: asciiBytes('"bufferOccupancy":'), next: asciiBytes(',"bufferOccupancy":') },
+  csumComp: { first: asciiBytes('"csumComp":'), next: asciiBytes(',"csumComp":') },
+  egressIf: { first: asciiBytes('"egressIf":'), next: asciiBytes(',"egressIf":') },
+  egressIfWide: { first: asciiBytes('"egressIfWide":'), next: asciiBytes(',"egressIfWide":') },
+  hopLimit: { first: asciiBytes('"hopLimit":'), next: asciiBytes(',"hopLimit":') },
+  hopLimitWide: { first: asciiBytes('"hopLimitWide":'), next: asciiBytes(',"hopLimitWide":') },
+  ingressIf: { first: asciiBytes('"ingressIf":'), next: asciiBytes(',"ingressIf":') },
+  ingressIfWide: { first: asciiBytes('"ingressIfWide":'), next: asciiBytes(',"ingressIfWide":') },
+  nodeId: { first: asciiBytes('"nodeId":'), next: asciiBytes(',"nodeId":') },
+  nsData: { first: asciiBytes('"nsData":'), next: asciiBytes(',"nsData":') },
+  queueDepth: { first: asciiBytes('"queueDepth":'), next: asciiBytes(',"queueDepth":') },
+  transitDelay: { first: asciiBytes('"transitDelay":'), next: asciiBytes(',"transitDelay":') },
+  tsFrac: { first: asciiBytes('"tsFrac":'), next: asciiBytes(',"tsFrac":') },
+  tsSec: { first: asciiBytes('"tsSec":'), next: asciiBytes(',"tsSec":') },
+} as const;
 
 /**
  * Serialises one packet record as a string; `extra` (JSON members ending in a comma, e.g.
@@ -18,93 +123,93 @@ import type { UpperLayer } from "./upper-layer.js";
  */
 export function packetToJson(r: PacketRecord, extra = "", payload = false): string {
   const w = new JsonBytes(1024);
-  w.ascii('{"v":1,');
+  w.raw(K.v_1);
   w.text(extra);
   writePacketMembers(w, r, payload);
-  w.ascii("}");
+  w.raw(K.close);
   return w.toString();
 }
 
 /** Writes the members of a packet record from `"ipv6"` on, without the enclosing braces. */
 export function writePacketMembers(w: JsonBytes, r: PacketRecord, payload: boolean): void {
   const ip = r.ipv6;
-  w.ascii('"ipv6":{"src":');
+  w.raw(K.ipv6_src);
   w.str(ip.src);
-  w.ascii(',"dst":');
+  w.raw(K.c_dst);
   w.str(ip.dst);
-  w.ascii(',"trafficClass":');
+  w.raw(K.c_trafficClass);
   w.uint(ip.trafficClass);
-  w.ascii(',"flowLabel":');
+  w.raw(K.c_flowLabel);
   w.uint(ip.flowLabel);
-  w.ascii(',"payloadLength":');
+  w.raw(K.c_payloadLength);
   w.uint(ip.payloadLength);
-  w.ascii(',"nextHeader":');
+  w.raw(K.c_nextHeader);
   w.uint(ip.nextHeader);
-  w.ascii(',"hopLimit":');
+  w.raw(K.c_hopLimit);
   w.uint(ip.hopLimit);
-  w.ascii('},"extHeaders":[');
+  w.raw(K.end_extHeaders);
   r.extHeaders.forEach((h, i) => (i && w.byte(COMMA), writeExtHeader(w, h)));
-  w.ascii('],"options":[');
+  w.raw(K.end_options);
   r.options.forEach((o, i) => (i && w.byte(COMMA), writeOption(w, o)));
-  w.ascii('],"upper":');
+  w.raw(K.end_upper);
   writeUpper(w, r.upper);
-  w.ascii(',"issues":');
+  w.raw(K.c_issues);
   writeIssues(w, r.issues);
   if (payload) {
-    w.ascii(',"payload":');
+    w.raw(K.c_payload);
     w.hexBytes(r.payload);
   }
 }
 
 function writeUpper(w: JsonBytes, u: UpperLayer): void {
-  w.ascii('{"protocol":');
+  w.raw(K.open_protocol);
   w.uint(u.protocol);
-  w.ascii(',"offset":');
+  w.raw(K.c_offset);
   w.uint(u.offset);
-  w.ascii(',"length":');
+  w.raw(K.c_length);
   w.uint(u.length);
-  if (u.srcPort !== undefined) (w.ascii(',"srcPort":'), w.uint(u.srcPort), w.ascii(',"dstPort":'), w.uint(u.dstPort!));
-  if (u.icmpType !== undefined) (w.ascii(',"icmpType":'), w.uint(u.icmpType), w.ascii(',"icmpCode":'), w.uint(u.icmpCode!));
-  if (u.checksumAt !== undefined) (w.ascii(',"checksumAt":'), w.uint(u.checksumAt));
-  w.ascii("}");
+  if (u.srcPort !== undefined) (w.raw(K.c_srcPort), w.uint(u.srcPort), w.raw(K.c_dstPort), w.uint(u.dstPort!));
+  if (u.icmpType !== undefined) (w.raw(K.c_icmpType), w.uint(u.icmpType), w.raw(K.c_icmpCode), w.uint(u.icmpCode!));
+  if (u.checksumAt !== undefined) (w.raw(K.c_checksumAt), w.uint(u.checksumAt));
+  w.raw(K.close);
 }
 
 function writeIssues(w: JsonBytes, issues: readonly Issue[]): void {
-  w.ascii("[");
-  issues.forEach((x, i) => (w.ascii(i ? ',{"code":"' : '{"code":"'), w.ascii(x.code), w.ascii('","offset":'), w.uint(x.offset), w.ascii("}")));
-  w.ascii("]");
+  w.raw(K.lbr);
+  issues.forEach((x, i) => (w.raw(i ? K.c_open_code : K.open_code), w.ascii(x.code), w.raw(K.q_offset), w.uint(x.offset), w.raw(K.close)));
+  w.raw(K.rbr);
 }
 
 function writeTlv(w: JsonBytes, t: TlvRecord): void {
-  w.ascii('{"offset":');
+  w.raw(K.open_offset);
   w.uint(t.offset);
-  w.ascii(',"type":');
+  w.raw(K.c_type);
   w.uint(t.type);
-  if (t.data) (w.ascii(',"data":'), w.hexBytes(t.data));
-  w.ascii("}");
+  if (t.data) (w.raw(K.c_data), w.hexBytes(t.data));
+  w.raw(K.close);
 }
 
 function writeExtHeader(w: JsonBytes, h: ExtHeaderRecord): void {
-  w.ascii('{"kind":"');
+  w.raw(K.open_kind);
   w.ascii(h.kind);
-  w.ascii('","offset":');
+  w.raw(K.q_offset);
   w.uint(h.offset);
-  w.ascii(',"length":');
+  w.raw(K.c_length);
   w.uint(h.length);
-  w.ascii(',"nextHeader":');
+  w.raw(K.c_nextHeader);
   w.uint(h.nextHeader);
   if (isOptionsHeader(h)) {
-    w.ascii(',"tlvs":[');
+    w.raw(K.c_tlvs);
     h.tlvs.forEach((t, i) => (i && w.byte(COMMA), writeTlv(w, t)));
-    w.ascii("]}");
+    w.raw(K.rbr_close);
   } else if (h.kind === "routing") {
-    (w.ascii(',"routingType":'), w.uint(h.routingType), w.ascii(',"segmentsLeft":'), w.uint(h.segmentsLeft), w.ascii(',"data":'));
+    (w.raw(K.c_routingType), w.uint(h.routingType), w.raw(K.c_segmentsLeft), w.uint(h.segmentsLeft), w.raw(K.c_data));
     w.hexBytes(h.data);
-    if (h.srh) (w.ascii(',"srh":'), w.text(JSON.stringify(h.srh)));
-    w.ascii("}");
+    if (h.srh) (w.raw(K.c_srh), w.text(JSON.stringify(h.srh)));
+    w.raw(K.close);
   } else {
-    (w.ascii(',"fragmentOffset":'), w.uint(h.fragmentOffset), w.ascii(',"more":'), w.bool(h.more), w.ascii(',"identification":'), w.uint(h.identification));
-    (w.ascii(',"reserved":'), w.uint(h.reserved), w.ascii(',"resBits":'), w.uint(h.resBits), w.ascii("}"));
+    (w.raw(K.c_fragmentOffset), w.uint(h.fragmentOffset), w.raw(K.c_more), w.bool(h.more), w.raw(K.c_identification), w.uint(h.identification));
+    (w.raw(K.c_reserved), w.uint(h.reserved), w.raw(K.c_resBits), w.uint(h.resBits), w.raw(K.close));
   }
 }
 
@@ -113,114 +218,113 @@ export function writeOption(w: JsonBytes, o: IoamOption): void {
   switch (o.kind) {
     case "trace": writeTrace(w, o); break;
     case "pot":
-      (w.ascii('{"kind":"pot","namespaceId":'), w.uint(o.namespaceId), w.ascii(',"potType":'), w.uint(o.potType), w.ascii(',"flags":'), w.uint(o.flags));
-      if (o.random !== undefined) (w.ascii(',"random":'), w.hexNum(o.random, 16));
-      if (o.cumulative !== undefined) (w.ascii(',"cumulative":'), w.hexNum(o.cumulative, 16));
-      if (o.data) (w.ascii(',"data":'), w.hexBytes(o.data));
+      (w.raw(K.kind_pot_namespaceId), w.uint(o.namespaceId), w.raw(K.c_potType), w.uint(o.potType), w.raw(K.c_flags), w.uint(o.flags));
+      if (o.random !== undefined) (w.raw(K.c_random), w.hexNum(o.random, 16));
+      if (o.cumulative !== undefined) (w.raw(K.c_cumulative), w.hexNum(o.cumulative, 16));
+      if (o.data) (w.raw(K.c_data), w.hexBytes(o.data));
       break;
     case "e2e":
-      (w.ascii('{"kind":"e2e","namespaceId":'), w.uint(o.namespaceId), w.ascii(',"e2eType":'));
+      (w.raw(K.kind_e2e_namespaceId), w.uint(o.namespaceId), w.raw(K.c_e2eType));
       w.hexNum(o.e2eType, 4);
-      if (o.seq64 !== undefined) (w.ascii(',"seq64":'), w.hexNum(o.seq64, 16));
-      if (o.seq32 !== undefined) (w.ascii(',"seq32":'), w.uint(o.seq32));
-      if (o.tsSec !== undefined) (w.ascii(',"tsSec":'), w.uint(o.tsSec));
-      if (o.tsFrac !== undefined) (w.ascii(',"tsFrac":'), w.uint(o.tsFrac));
-      if (o.rawData) (w.ascii(',"rawData":'), w.hexBytes(o.rawData));
+      if (o.seq64 !== undefined) (w.raw(K.c_seq64), w.hexNum(o.seq64, 16));
+      if (o.seq32 !== undefined) (w.raw(K.c_seq32), w.uint(o.seq32));
+      if (o.tsSec !== undefined) (w.raw(K.c_tsSec), w.uint(o.tsSec));
+      if (o.tsFrac !== undefined) (w.raw(K.c_tsFrac), w.uint(o.tsFrac));
+      if (o.rawData) (w.raw(K.c_rawData), w.hexBytes(o.rawData));
       break;
     case "dex":
-      (w.ascii('{"kind":"dex","namespaceId":'), w.uint(o.namespaceId), w.ascii(',"flags":'), w.uint(o.flags), w.ascii(',"extFlags":'), w.uint(o.extFlags), w.ascii(',"traceType":'));
+      (w.raw(K.kind_dex_namespaceId), w.uint(o.namespaceId), w.raw(K.c_flags), w.uint(o.flags), w.raw(K.c_extFlags), w.uint(o.extFlags), w.raw(K.c_traceType));
       w.hexNum(o.traceType, 6);
-      (w.ascii(',"reserved":'), w.uint(o.reserved));
-      if (o.flowId !== undefined) (w.ascii(',"flowId":'), w.uint(o.flowId));
-      if (o.seq !== undefined) (w.ascii(',"seq":'), w.uint(o.seq));
-      if (o.extWords) (w.ascii(',"extWords":'), w.text(JSON.stringify(o.extWords)));
-      if (o.rawData) (w.ascii(',"rawData":'), w.hexBytes(o.rawData));
+      (w.raw(K.c_reserved), w.uint(o.reserved));
+      if (o.flowId !== undefined) (w.raw(K.c_flowId), w.uint(o.flowId));
+      if (o.seq !== undefined) (w.raw(K.c_seq), w.uint(o.seq));
+      if (o.extWords) (w.raw(K.c_extWords), w.text(JSON.stringify(o.extWords)));
+      if (o.rawData) (w.raw(K.c_rawData), w.hexBytes(o.rawData));
       break;
     case "unknown":
-      (w.ascii('{"kind":"unknown","ioamType":'), w.uint(o.ioamType), w.ascii(',"raw":'));
+      (w.raw(K.kind_unknown_ioamType), w.uint(o.ioamType), w.raw(K.c_raw));
       w.hexBytes(o.raw);
   }
   writePlacement(w, o);
 }
 
 function writePlacement(w: JsonBytes, o: IoamOption): void {
-  w.ascii(o.header === "hop" ? ',"header":"hop","headerIndex":' : ',"header":"dest","headerIndex":');
+  w.raw(o.header === "hop" ? K.c_header_hop_headerIndex : K.c_header_dest_headerIndex);
   w.uint(o.headerIndex);
-  w.ascii(',"ipv6OptType":');
+  w.raw(K.c_ipv6OptType);
   w.uint(o.ipv6OptType);
-  w.ascii(',"offset":');
+  w.raw(K.c_offset);
   w.uint(o.offset);
-  w.ascii(',"optReserved":');
+  w.raw(K.c_optReserved);
   w.uint(o.optReserved);
-  w.ascii(',"issues":');
+  w.raw(K.c_issues);
   writeIssues(w, o.issues);
-  w.ascii("}");
+  w.raw(K.close);
 }
 
 function writeTrace(w: JsonBytes, o: TraceBody): void {
   const f = o.flags;
-  w.ascii(o.variant === "prealloc" ? '{"kind":"trace","variant":"prealloc","namespaceId":' : '{"kind":"trace","variant":"incremental","namespaceId":');
+  w.raw(o.variant === "prealloc" ? K.kind_trace_variant_prealloc_namespaceId : K.kind_trace_variant_incremental_namespaceId);
   w.uint(o.namespaceId);
-  w.ascii(',"nodeLen":');
+  w.raw(K.c_nodeLen);
   w.uint(o.nodeLen);
-  w.ascii(',"flags":{"overflow":');
+  w.raw(K.c_flags_overflow);
   w.bool(f.overflow);
-  w.ascii(',"loopback":');
+  w.raw(K.c_loopback);
   w.bool(f.loopback);
-  w.ascii(',"active":');
+  w.raw(K.c_active);
   w.bool(f.active);
-  w.ascii(',"unknownBits":');
+  w.raw(K.c_unknownBits);
   w.uint(f.unknownBits);
-  w.ascii('},"remainingLen":');
+  w.raw(K.end_remainingLen);
   w.uint(o.remainingLen);
-  w.ascii(',"traceType":');
+  w.raw(K.c_traceType);
   w.hexNum(o.traceType, 6);
-  w.ascii(',"reserved":');
+  w.raw(K.c_reserved);
   w.uint(o.reserved);
-  w.ascii(',"nodes":[');
+  w.raw(K.c_nodes);
   o.nodes.forEach((n, i) => (i && w.byte(COMMA), writeNode(w, n)));
-  w.ascii("]");
-  if (o.freeSpace) (w.ascii(',"freeSpace":'), w.hexBytes(o.freeSpace));
-  if (o.rawData) (w.ascii(',"rawData":'), w.hexBytes(o.rawData));
+  w.raw(K.rbr);
+  if (o.freeSpace) (w.raw(K.c_freeSpace), w.hexBytes(o.freeSpace));
+  if (o.rawData) (w.raw(K.c_rawData), w.hexBytes(o.rawData));
 }
 
 const COMMA = 0x2c;
 
 /** Writes `"key":v` (after a comma unless first) when v is present; returns the new `first`. */
-function num(w: JsonBytes, key: string, v: number | undefined, first: boolean): boolean {
+function num(w: JsonBytes, key: { first: Uint8Array; next: Uint8Array }, v: number | undefined, first: boolean): boolean {
   if (v === undefined) return first;
-  if (!first) w.byte(COMMA);
-  w.ascii(key);
+  w.raw(first ? key.first : key.next);
   w.uint(v);
   return false;
 }
 
 /** Writes one node entry; keys in wire order, bigints as 0x strings. */
 export function writeNode(w: JsonBytes, n: TraceNode): void {
-  w.ascii("{");
-  let first = num(w, '"hopLimit":', n.hopLimit, true);
-  first = num(w, '"nodeId":', n.nodeId, first);
-  first = num(w, '"ingressIf":', n.ingressIf, first);
-  first = num(w, '"egressIf":', n.egressIf, first);
-  first = num(w, '"tsSec":', n.tsSec, first);
-  first = num(w, '"tsFrac":', n.tsFrac, first);
-  first = num(w, '"transitDelay":', n.transitDelay, first);
-  first = num(w, '"nsData":', n.nsData, first);
-  first = num(w, '"queueDepth":', n.queueDepth, first);
-  first = num(w, '"csumComp":', n.csumComp, first);
-  first = num(w, '"hopLimitWide":', n.hopLimitWide, first);
-  if (n.nodeIdWide !== undefined) (first || w.byte(COMMA), w.ascii('"nodeIdWide":'), w.hexNum(n.nodeIdWide, 14), (first = false));
-  first = num(w, '"ingressIfWide":', n.ingressIfWide, first);
-  first = num(w, '"egressIfWide":', n.egressIfWide, first);
-  if (n.nsDataWide !== undefined) (first || w.byte(COMMA), w.ascii('"nsDataWide":'), w.hexNum(n.nsDataWide, 16), (first = false));
-  first = num(w, '"bufferOccupancy":', n.bufferOccupancy, first);
-  if (n.undefinedWords) (w.ascii(first ? '"undefinedWords":' : ',"undefinedWords":'), w.text(JSON.stringify(n.undefinedWords)), (first = false));
+  w.raw(K.open);
+  let first = num(w, N.hopLimit, n.hopLimit, true);
+  first = num(w, N.nodeId, n.nodeId, first);
+  first = num(w, N.ingressIf, n.ingressIf, first);
+  first = num(w, N.egressIf, n.egressIf, first);
+  first = num(w, N.tsSec, n.tsSec, first);
+  first = num(w, N.tsFrac, n.tsFrac, first);
+  first = num(w, N.transitDelay, n.transitDelay, first);
+  first = num(w, N.nsData, n.nsData, first);
+  first = num(w, N.queueDepth, n.queueDepth, first);
+  first = num(w, N.csumComp, n.csumComp, first);
+  first = num(w, N.hopLimitWide, n.hopLimitWide, first);
+  if (n.nodeIdWide !== undefined) (first || w.byte(COMMA), w.raw(K.nodeIdWide), w.hexNum(n.nodeIdWide, 14), (first = false));
+  first = num(w, N.ingressIfWide, n.ingressIfWide, first);
+  first = num(w, N.egressIfWide, n.egressIfWide, first);
+  if (n.nsDataWide !== undefined) (first || w.byte(COMMA), w.raw(K.nsDataWide), w.hexNum(n.nsDataWide, 16), (first = false));
+  first = num(w, N.bufferOccupancy, n.bufferOccupancy, first);
+  if (n.undefinedWords) (w.raw(first ? K.undefinedWords : K.c_undefinedWords), w.text(JSON.stringify(n.undefinedWords)), (first = false));
   if (n.opaque) {
-    w.ascii(first ? '"opaque":{"schemaId":' : ',"opaque":{"schemaId":');
+    w.raw(first ? K.opaque_schemaId : K.c_opaque_schemaId);
     w.uint(n.opaque.schemaId);
-    w.ascii(',"data":');
+    w.raw(K.c_data);
     w.hexBytes(n.opaque.data);
-    w.ascii("}");
+    w.raw(K.close);
   }
-  w.ascii("}");
+  w.raw(K.close);
 }

@@ -8,7 +8,7 @@ import { DecodeError, UsageError } from "../../wire/errors.js";
 import { hexToBytes } from "../../wire/hex.js";
 import { type PacketRecord, decodePacket } from "../../wire/packet.js";
 import { writePacketMembers } from "../../wire/record-json.js";
-import type { JsonBytes } from "../../wire/json-bytes.js";
+import { type JsonBytes, asciiBytes } from "../../wire/json-bytes.js";
 import type { CapturedPacket } from "../../capture/packet.js";
 import { type ParsedArgs, intFlag } from "../args.js";
 import type { Command } from "../command.js";
@@ -85,18 +85,27 @@ async function decodeHexWords(ctx: DecodeContext, words: string[]): Promise<void
   });
 }
 
+const CAPTURE = {
+  open: asciiBytes('{"v":1,"capture":{"frame":'),
+  tsSec: asciiBytes(',"tsSec":'),
+  tsNsec: asciiBytes(',"tsNsec":'),
+  length: asciiBytes(',"length":'),
+  capturedLength: asciiBytes(',"capturedLength":'),
+  close: asciiBytes("},"),
+};
+
 function captureMembers(w: JsonBytes, frame: number, p: CapturedPacket): void {
-  w.ascii('{"v":1,"capture":{"frame":');
+  w.raw(CAPTURE.open);
   w.uint(frame);
-  w.ascii(',"tsSec":');
+  w.raw(CAPTURE.tsSec);
   w.uint(p.tsSec);
-  w.ascii(',"tsNsec":');
+  w.raw(CAPTURE.tsNsec);
   w.uint(p.tsNsec);
-  w.ascii(',"length":');
+  w.raw(CAPTURE.length);
   w.uint(p.originalLength);
-  w.ascii(',"capturedLength":');
+  w.raw(CAPTURE.capturedLength);
   w.uint(p.capturedLength);
-  w.ascii("},");
+  w.raw(CAPTURE.close);
 }
 
 async function decodePcap(ctx: DecodeContext, path: string, limit: number): Promise<{ frames: number; notIpv6: number }> {
