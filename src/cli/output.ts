@@ -6,16 +6,9 @@ import { JsonBytes } from "../wire/json-bytes.js";
 
 const utf8 = new TextEncoder();
 
-/**
- * Collects output in one reusable byte buffer and flushes it in large chunks. JSON records are
- * written straight into `w` (see wire/record-json.ts) and ended with endLine().
- */
-export class OutputBuffer {
+/** Lines of output collected in one growable byte buffer (no stream: workers use it too). */
+export class LineWriter {
   readonly w = new JsonBytes(1 << 21);
-  constructor(
-    private readonly out: Writable = process.stdout,
-    private readonly chunk = 1 << 20,
-  ) {}
 
   /** Appends a line of any text (a newline is added). */
   line(s: string): void {
@@ -26,8 +19,20 @@ export class OutputBuffer {
 
   /** Ends a line written directly into `w`. */
   endLine(): void {
-    this.w.reserve(1);
-    this.w.buf[this.w.pos++] = 0x0a;
+    this.w.byte(0x0a);
+  }
+}
+
+/**
+ * Output to a stream in large chunks. JSON records are written straight into `w` (see
+ * wire/record-json.ts) and ended with endLine().
+ */
+export class OutputBuffer extends LineWriter {
+  constructor(
+    private readonly out: Writable = process.stdout,
+    private readonly chunk = 1 << 20,
+  ) {
+    super();
   }
 
   /** Flushes when the buffer is large; awaits the stream if it is full. */
@@ -35,9 +40,17 @@ export class OutputBuffer {
     if (this.w.pos >= this.chunk) await this.flush();
   }
 
+  /** Writes bytes rendered elsewhere (a worker), after what is buffered. */
+  async writeBytes(b: Uint8Array): Promise<void> {
+    await this.flush();
+    if (!this.out.write(b)) await new Promise<void>((resolve) => this.out.once("drain", resolve));
+  }
+
   async flush(): Promise<void> {
     if (this.w.pos === 0) return;
-    const data = Buffer.from(this.w.bytes()); // the stream may keep it; the buffer is reused
+    // The stream may keep the bytes, so hand it this buffer and write on in a new one.
+    const data = Buffer.from(this.w.buf.buffer, this.w.buf.byteOffset, this.w.pos);
+    this.w.buf = new Uint8Array(this.w.buf.length);
     this.w.reset();
     if (!this.out.write(data)) await new Promise<void>((resolve) => this.out.once("drain", resolve));
   }

@@ -1,19 +1,17 @@
 // `ioam decode`: packets as hex words or from a pcap/pcapng file, printed as a table or as
 // canonical JSON records (one per line).
 
-import { readFile } from "node:fs/promises";
+import { stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { readCapture } from "../../capture/reader.js";
-import { ipv6Offset } from "../../capture/link-type.js";
-import { DecodeError, UsageError } from "../../wire/errors.js";
+import { UsageError } from "../../wire/errors.js";
 import { hexToBytes } from "../../wire/hex.js";
-import { type PacketRecord, decodePacket } from "../../wire/packet.js";
-import { writePacketMembers } from "../../wire/record-json.js";
-import { type JsonBytes, asciiBytes } from "../../wire/json-bytes.js";
-import type { CapturedPacket } from "../../capture/packet.js";
 import { type ParsedArgs, intFlag } from "../args.js";
 import type { Command } from "../command.js";
-import { packetLines } from "../format-packet.js";
+import { type DecodeTotals, decodeWithWorkers } from "../decode-pool.js";
 import { OutputBuffer, Progress } from "../output.js";
+import { readStdin } from "../stdin.js";
+import { type Prefix, RENDERED, type RenderOptions, renderFrame, renderPacket } from "../render-frame.js";
 
 const HELP = `usage: ioam decode [--json] [--payload] HEX...
        ioam decode [--json] [--payload] [--ioam-only] [--limit N] --pcap FILE
@@ -28,107 +26,55 @@ HEX is one IPv6 packet starting at the IPv6 header. --pcap reads pcap or pcapng
   --payload     include the upper-layer bytes in --json records (for encode --from-json)
   --ioam-only   print only packets that carry an IOAM option
   --limit N     stop after N packets
+  --threads N   decode a large capture on N worker threads (default: cores, at most 4;
+                0 decodes on the main thread); the output order is the capture's
 
 Examples:
   ioam decode 60000000002c003e20010db8...8000473212340001696f616d
   ioam decode --pcap samples/ioam-trace.pcapng
   ioam decode --json --pcap capture.pcap | jq '.options[].nodes'`;
 
-interface DecodeContext {
-  json: boolean;
-  payload: boolean;
-  ioamOnly: boolean;
+interface DecodeContext extends RenderOptions {
   out: OutputBuffer;
   failures: number;
 }
 
-function errorJson(e: DecodeError): string {
-  return `"error":{"code":"${e.code}","offset":${e.offset},"layer":"${e.layer}","message":${JSON.stringify(e.message)}}`;
-}
-
-/** Writes `{"v":1,` and the capture members of a frame into the output. */
-type Prefix = (w: JsonBytes) => void;
-
-function emit(ctx: DecodeContext, bytes: Uint8Array, label: string, prefix: Prefix): void {
-  let rec: PacketRecord;
-  try {
-    rec = decodePacket(bytes);
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-    ctx.failures++;
-    if (ctx.json) {
-      prefix(ctx.out.w);
-      ctx.out.w.text(errorJson(e));
-      ctx.out.w.ascii("}");
-      ctx.out.endLine();
-    }
-    else ctx.out.line(`${label}malformed: ${e.message} (${e.code} at byte ${e.offset})`);
-    return;
-  }
-  if (ctx.ioamOnly && rec.options.length === 0) return;
-  if (ctx.json) {
-    prefix(ctx.out.w);
-    writePacketMembers(ctx.out.w, rec, ctx.payload);
-    ctx.out.w.ascii("}");
-    ctx.out.endLine();
-  }
-  else for (const l of packetLines(rec, label)) ctx.out.line(l);
-}
-
 async function decodeHexWords(ctx: DecodeContext, words: string[]): Promise<void> {
-  if (words.length === 1 && words[0] === "-") words = (await readFile("/dev/stdin", "utf8")).split("\n").filter((l) => l.trim() !== "");
-  words.forEach((w, i) => {
-    const bytes = hexToBytes(w);
-    if (!bytes) throw new UsageError(`packet ${i + 1} is not hex: "${w.slice(0, 40)}"`);
-    const prefix: Prefix = (w) => (words.length > 1 ? (w.ascii('{"v":1,"index":'), w.uint(i + 1), w.ascii(",")) : w.ascii('{"v":1,'));
-    emit(ctx, bytes, words.length > 1 ? `packet ${i + 1}: ` : "", prefix);
+  if (words.length === 1 && words[0] === "-") words = (await readStdin()).split("\n").filter((l) => l.trim() !== "");
+  words.forEach((word, i) => {
+    const bytes = hexToBytes(word);
+    if (!bytes) throw new UsageError(`packet ${i + 1} is not hex: "${word.slice(0, 40)}"`);
+    const many = words.length > 1;
+    const prefix: Prefix = (w) => (many ? (w.ascii('{"v":1,"index":'), w.uint(i + 1), w.byte(0x2c)) : w.ascii('{"v":1,'));
+    if (!renderPacket(ctx.out, bytes, many ? `packet ${i + 1}: ` : "", prefix, ctx)) ctx.failures++;
   });
 }
 
-const CAPTURE = {
-  open: asciiBytes('{"v":1,"capture":{"frame":'),
-  tsSec: asciiBytes(',"tsSec":'),
-  tsNsec: asciiBytes(',"tsNsec":'),
-  length: asciiBytes(',"length":'),
-  capturedLength: asciiBytes(',"capturedLength":'),
-  close: asciiBytes("},"),
-};
+/** Captures smaller than this are decoded inline: starting workers would cost more. */
+const WORKER_MIN_BYTES = 8 << 20;
 
-function captureMembers(w: JsonBytes, frame: number, p: CapturedPacket): void {
-  w.raw(CAPTURE.open);
-  w.uint(frame);
-  w.raw(CAPTURE.tsSec);
-  w.uint(p.tsSec);
-  w.raw(CAPTURE.tsNsec);
-  w.uint(p.tsNsec);
-  w.raw(CAPTURE.length);
-  w.uint(p.originalLength);
-  w.raw(CAPTURE.capturedLength);
-  w.uint(p.capturedLength);
-  w.raw(CAPTURE.close);
-}
-
-async function decodePcap(ctx: DecodeContext, path: string, limit: number): Promise<{ frames: number; notIpv6: number }> {
-  const progress = new Progress("decoded");
-  let frames = 0;
-  let notIpv6 = 0;
+async function decodeInline(ctx: DecodeContext, path: string, limit: number, progress: Progress): Promise<DecodeTotals> {
+  const totals: DecodeTotals = { frames: 0, notIpv6: 0, malformed: 0 };
   outer: for await (const batch of readCapture(path)) {
     for (const p of batch) {
-      if (frames >= limit) break outer;
-      frames++;
-      const off = ipv6Offset(p.linkType, p.data);
-      if (off < 0) {
-        notIpv6++;
-        continue;
-      }
-      const label = ctx.json ? "" : `frame ${frames} ${p.tsSec}.${String(p.tsNsec).padStart(9, "0")}  `;
-      emit(ctx, p.data.subarray(off), label, (w) => captureMembers(w, frames, p));
-      progress.tick(frames);
+      if (totals.frames >= limit) break outer;
+      const r = renderFrame(ctx.out, ++totals.frames, p, p.data, ctx);
+      if (r === RENDERED.MALFORMED) totals.malformed++;
+      else if (r === RENDERED.NOT_IPV6) totals.notIpv6++;
+      progress.tick(totals.frames);
     }
     await ctx.out.maybeFlush();
   }
+  return totals;
+}
+
+/** Uses `threads` workers when asked explicitly, or by default for a large capture. */
+async function decodePcap(ctx: DecodeContext, path: string, limit: number, threads: number, explicit: boolean): Promise<DecodeTotals> {
+  const progress = new Progress("decoded");
+  const parallel = threads > 0 && (explicit || (await stat(path)).size >= WORKER_MIN_BYTES);
+  const totals = parallel ? await decodeWithWorkers(path, ctx, limit, threads, ctx.out, progress) : await decodeInline(ctx, path, limit, progress);
   progress.done();
-  return { frames, notIpv6 };
+  return totals;
 }
 
 async function run(a: ParsedArgs): Promise<number> {
@@ -136,9 +82,10 @@ async function run(a: ParsedArgs): Promise<number> {
   const pcap = a.flags.get("pcap");
   if (pcap !== undefined) {
     if (a.positional.length) throw new UsageError(`decode --pcap takes no packets on the command line (got "${a.positional[0]}")`);
-    const { frames, notIpv6 } = await decodePcap(ctx, pcap, intFlag(a, "limit", Number.MAX_SAFE_INTEGER, 1));
+    const threads = intFlag(a, "threads", Math.min(availableParallelism(), 4), 0, 64);
+    const { frames, notIpv6, malformed } = await decodePcap(ctx, pcap, intFlag(a, "limit", Number.MAX_SAFE_INTEGER, 1), threads, a.flags.has("threads"));
     await ctx.out.flush();
-    if (notIpv6 || ctx.failures) process.stderr.write(`${pcap}: ${frames} frames, ${notIpv6} not IPv6, ${ctx.failures} malformed\n`);
+    if (notIpv6 || malformed) process.stderr.write(`${pcap}: ${frames} frames, ${notIpv6} not IPv6, ${malformed} malformed\n`);
     return 0;
   }
   if (a.positional.length === 0) throw new UsageError("decode needs packets (hex) or --pcap FILE; see ioam decode --help");
@@ -151,6 +98,6 @@ export const decodeCommand: Command = {
   name: "decode",
   summary: "decode IPv6 packets and their IOAM options (hex or pcap/pcapng)",
   help: HELP,
-  flags: { values: ["pcap", "limit"], booleans: ["payload", "ioam-only"] },
+  flags: { values: ["pcap", "limit", "threads"], booleans: ["payload", "ioam-only"] },
   run,
 };

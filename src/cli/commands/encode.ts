@@ -1,7 +1,6 @@
 // `ioam encode`: builds IPv6 packets carrying IOAM options described in the shared option
 // words, or rebuilds packets from canonical JSON records; prints hex or writes a capture.
 
-import { readFile } from "node:fs/promises";
 import { LINKTYPE, wrapIpv6 } from "../../capture/link-type.js";
 import { openPcapWriter, openPcapngWriter } from "../../capture/writer.js";
 import { type PacketSpec, type UpperSpec, buildPacket } from "../../wire/build.js";
@@ -15,6 +14,7 @@ import { packetToJson } from "../../wire/record-json.js";
 import { type ParsedArgs, intFlag } from "../args.js";
 import type { Command } from "../command.js";
 import { OutputBuffer } from "../output.js";
+import { readTextInput } from "../stdin.js";
 
 const HELP = `usage: ioam encode --src ADDR --dst ADDR [--hop-limit N] [--flow-label N] [--tclass N]
                    [--payload icmp-echo|udp|tcp|none] [--sport N] [--dport N] [--data TEXT|0xHEX]
@@ -83,7 +83,7 @@ function specFor(a: ParsedArgs, i: number): PacketSpec {
 }
 
 async function packetsFromJson(path: string): Promise<Uint8Array[]> {
-  const text = await readFile(path === "-" ? "/dev/stdin" : path, "utf8");
+  const text = await readTextInput(path);
   return text.split("\n").filter((l) => l.trim()).map((line, i) => {
     let json: unknown;
     try {

@@ -1,0 +1,91 @@
+// One decoded frame as output: a canonical JSON line or the human table. The single place
+// that turns packets into `ioam decode` output, used inline and by the decode workers.
+
+import { ipv6Offset } from "../capture/link-type.js";
+import { DecodeError } from "../wire/errors.js";
+import { type JsonBytes, asciiBytes } from "../wire/json-bytes.js";
+import { type PacketRecord, decodePacket } from "../wire/packet.js";
+import { writePacketMembers } from "../wire/record-json.js";
+import { packetLines } from "./format-packet.js";
+import type { LineWriter } from "./output.js";
+
+export interface RenderOptions {
+  json: boolean;
+  payload: boolean;
+  ioamOnly: boolean;
+}
+
+/** What a capture says of a frame (CapturedPacket without its bytes). */
+export interface FrameMeta {
+  tsSec: number;
+  tsNsec: number;
+  originalLength: number;
+  capturedLength: number;
+  linkType: number;
+}
+
+/** Writes `{"v":1,` and any members that go before the packet's (capture info, index). */
+export type Prefix = (w: JsonBytes) => void;
+
+/** The outcome of rendering one frame, for the summary line. */
+export const RENDERED = { OK: 0, MALFORMED: 1, NOT_IPV6: 2 } as const;
+
+function errorJson(e: DecodeError): string {
+  return `"error":{"code":"${e.code}","offset":${e.offset},"layer":"${e.layer}","message":${JSON.stringify(e.message)}}`;
+}
+
+/** Decodes one IPv6 packet and renders it; returns false when it was malformed. */
+export function renderPacket(out: LineWriter, bytes: Uint8Array, label: string, prefix: Prefix, o: RenderOptions): boolean {
+  let rec: PacketRecord;
+  try {
+    rec = decodePacket(bytes);
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    if (o.json) {
+      prefix(out.w);
+      out.w.text(errorJson(e));
+      out.w.byte(0x7d);
+      out.endLine();
+    } else out.line(`${label}malformed: ${e.message} (${e.code} at byte ${e.offset})`);
+    return false;
+  }
+  if (o.ioamOnly && rec.options.length === 0) return true;
+  if (o.json) {
+    prefix(out.w);
+    writePacketMembers(out.w, rec, o.payload);
+    out.w.byte(0x7d);
+    out.endLine();
+  } else for (const l of packetLines(rec, label)) out.line(l);
+  return true;
+}
+
+const CAPTURE = {
+  open: asciiBytes('{"v":1,"capture":{"frame":'),
+  tsSec: asciiBytes(',"tsSec":'),
+  tsNsec: asciiBytes(',"tsNsec":'),
+  length: asciiBytes(',"length":'),
+  capturedLength: asciiBytes(',"capturedLength":'),
+  close: asciiBytes("},"),
+};
+
+function captureMembers(w: JsonBytes, frame: number, m: FrameMeta): void {
+  w.raw(CAPTURE.open);
+  w.uint(frame);
+  w.raw(CAPTURE.tsSec);
+  w.uint(m.tsSec);
+  w.raw(CAPTURE.tsNsec);
+  w.uint(m.tsNsec);
+  w.raw(CAPTURE.length);
+  w.uint(m.originalLength);
+  w.raw(CAPTURE.capturedLength);
+  w.uint(m.capturedLength);
+  w.raw(CAPTURE.close);
+}
+
+/** Renders frame number `frame` of a capture; returns a RENDERED value. */
+export function renderFrame(out: LineWriter, frame: number, m: FrameMeta, data: Uint8Array, o: RenderOptions): number {
+  const off = ipv6Offset(m.linkType, data);
+  if (off < 0) return RENDERED.NOT_IPV6;
+  const label = o.json ? "" : `frame ${frame} ${m.tsSec}.${String(m.tsNsec).padStart(9, "0")}  `;
+  return renderPacket(out, data.subarray(off), label, (w) => captureMembers(w, frame, m), o) ? RENDERED.OK : RENDERED.MALFORMED;
+}
