@@ -27,6 +27,9 @@ export const ERROR_CODES = [
   "BAD_CONFIG",
   "USAGE",
   "IO",
+  // the kernel said no (errno name in KernelError), or lacks a feature
+  "KERNEL",
+  "NOT_SUPPORTED",
 ] as const;
 
 export type IoamErrorCode = (typeof ERROR_CODES)[number];
