@@ -7,26 +7,51 @@ import { parseArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { decodeCommand } from "./commands/decode.js";
 import { encodeCommand } from "./commands/encode.js";
+import { namespaceCommand, schemaCommand } from "./commands/ioam6.js";
+import { monitorCommand } from "./commands/monitor.js";
+import { insideNetns, runInNetns } from "../linux/netns.js";
 
-const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand];
+const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, monitorCommand];
+
+/** Takes the global `--netns NAME` (or --netns=NAME) out of argv, anywhere it stands. */
+function takeNetns(argv: string[]): { netns: string | undefined; rest: string[] } {
+  const rest: string[] = [];
+  let netns: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === "--netns") {
+      netns = argv[++i];
+      if (netns === undefined) throw new UsageError("--netns needs a network namespace name");
+    } else if (a.startsWith("--netns=")) netns = a.slice(8);
+    else rest.push(a);
+  }
+  return { netns, rest };
+}
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
-    "usage: ioam COMMAND [ARGS] [--json] [--help]",
+    "usage: ioam [--netns NAME] COMMAND [ARGS] [--json] [--help]",
     "",
     "IPv6 In-situ OAM (RFC 9197 / 9486) for Linux.",
     "",
     "commands:",
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
+    "--netns NAME runs the command in that network namespace (ip netns), as root.",
     "Run 'ioam COMMAND --help' for a command's words and examples.",
     "example: ioam decode --pcap samples/ioam-trace.pcapng",
   ].join("\n");
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const { netns, rest: args } = takeNetns(argv);
+  if (netns !== undefined && !insideNetns(netns)) return runInNetns(netns, process.argv[1]!, argv);
+  const [name, ...rest] = args;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(mainHelp() + "\n");
     return name === undefined ? 2 : 0;

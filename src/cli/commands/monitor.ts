@@ -1,0 +1,79 @@
+// `ioam monitor`: the kernel's IOAM6_EVENT_TRACE notifications, as `ip ioam monitor` prints
+// them, or (--json) as canonical trace records with the node data decoded.
+
+import { type Issue, UsageError } from "../../wire/errors.js";
+import type { Ioam6TraceEvent } from "../../linux/netlink/ioam6-family.js";
+import { decodeTraceBody } from "../../wire/ioam/trace.js";
+import { JsonBytes } from "../../wire/json-bytes.js";
+import { writeNode } from "../../wire/record-json.js";
+import { type ParsedArgs, intFlag } from "../args.js";
+import type { Command } from "../command.js";
+import { traceEventLine } from "../format-ioam6.js";
+import { withIoam6 } from "../ioam6-session.js";
+
+/**
+ * The canonical record of a kernel event. The kernel sends no flags nor RemainingLen, so
+ * they are absent; the node data is decoded as the entries of a pre-allocated trace.
+ */
+export function traceEventJson(e: Ioam6TraceEvent, now: number): string {
+  const body = new Uint8Array(8 + e.data.length);
+  const dv = new DataView(body.buffer);
+  dv.setUint16(0, e.namespaceId);
+  dv.setUint16(2, (e.nodeLen & 0x1f) << 11);
+  dv.setUint32(4, e.typeWord >>> 0);
+  body.set(e.data, 8);
+  const issues: Issue[] = [];
+  const t = decodeTraceBody(body, 0, body.length, "prealloc", issues);
+  const w = new JsonBytes(512);
+  w.ascii(`{"v":1,"source":"kernel-event","time":${JSON.stringify(new Date(now).toISOString())},"option":{"kind":"trace","variant":"prealloc","namespaceId":`);
+  w.uint(t.namespaceId);
+  w.ascii(',"nodeLen":');
+  w.uint(t.nodeLen);
+  w.ascii(',"traceType":');
+  w.hexNum(t.traceType, 6);
+  w.ascii(',"reserved":');
+  w.uint(t.reserved);
+  w.ascii(',"nodes":[');
+  t.nodes.forEach((n, i) => (i && w.byte(0x2c), writeNode(w, n)));
+  w.ascii("]");
+  if (t.rawData) (w.ascii(',"rawData":'), w.hexBytes(t.rawData));
+  w.text(`,"issues":${JSON.stringify(issues.map((x) => ({ code: x.code, offset: x.offset - 8 })))}}}`);
+  return w.toString();
+}
+
+async function run(a: ParsedArgs): Promise<number> {
+  if (a.positional.length) throw new UsageError(`monitor takes no arguments (got "${a.positional[0]}")`);
+  const count = intFlag(a, "count", 0, 0);
+  const json = a.booleans.has("json");
+  return withIoam6(
+    (c) =>
+      new Promise<number>((resolve) => {
+        let seen = 0;
+        const stop = () => resolve(0);
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+        c.subscribeEvents((e) => {
+          process.stdout.write((json ? traceEventJson(e, Date.now()) : traceEventLine(e)) + "\n");
+          if (count && ++seen >= count) stop();
+        });
+        if (process.env.IOAMKIT_MONITOR_READY) process.stderr.write("monitoring ioam6_events\n");
+      }),
+  );
+}
+
+export const monitorCommand: Command = {
+  name: "monitor",
+  summary: "print the kernel's IOAM trace events (as ip ioam monitor; --json records)",
+  help: `usage: ioam [--netns NAME] monitor [--json] [--count N]
+
+Subscribes to the IOAM6 Generic Netlink group ioam6_events (Linux ≥ 6.9) and prints one line
+per IOAM trace the kernel processed on an interface with ioam6_enabled=1, as ip ioam monitor
+does; --json prints canonical records (source "kernel-event", nodes decoded). Stops on
+Ctrl-C, or after N events with --count.
+
+Examples:
+  ioam --netns r2 monitor
+  ioam monitor --json --count 10 | jq .option.nodes`,
+  flags: { values: ["count"] },
+  run,
+};

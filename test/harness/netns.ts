@@ -1,0 +1,54 @@
+// The network-namespace test harness: unique names, and removal of everything a test made,
+// also when it fails. Oracle tests need root; they skip outside CI and fail in CI without it.
+
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The skip reason for root-only tests, or false when they can run (always in CI). */
+export function rootSkip(): string | false {
+  if (process.env.CI === "true") return false;
+  if (process.getuid?.() !== 0) return "needs root (network namespaces); runs in CI";
+  return spawnSync("ip", ["-V"]).status === 0 ? false : "needs iproute2 (apt-get install iproute2); runs in CI";
+}
+
+let counter = 0;
+
+/** Network namespaces with unique names, all removed by cleanup(). */
+export class NetnsSet {
+  readonly names: string[] = [];
+
+  /** Creates a netns named ioamkit-<tag>-<pid>-<n> with loopback up. */
+  add(tag: string): string {
+    const name = `ioamkit-${tag}-${process.pid}-${counter++}`;
+    execFileSync("ip", ["netns", "add", name]);
+    this.names.push(name);
+    execFileSync("ip", ["-n", name, "link", "set", "lo", "up"]);
+    return name;
+  }
+
+  cleanup(): void {
+    for (const n of this.names.splice(0)) spawnSync("ip", ["netns", "del", n]);
+  }
+}
+
+const ROOT = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "..");
+export const IOAM_MAIN = join(ROOT, "dist", "src", "cli", "main.js");
+
+/**
+ * A PATH that holds nsenter and nothing else, so that `ioam` provably never runs ip or
+ * sysctl. Remove the directory with the returned cleanup.
+ */
+export function pathWithoutIproute2(): { path: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "ioamkit-path-"));
+  symlinkSync("/usr/bin/nsenter", join(dir, "nsenter"));
+  return { path: dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs the ioam CLI with the given PATH; returns status and output. */
+export function runIoam(args: string[], path: string, input?: string): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [IOAM_MAIN, ...args], { encoding: "utf8", input, env: { ...process.env, PATH: path } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
