@@ -3,6 +3,7 @@
 
 import { type Ioam6Client, MAX_SCHEMA_DATA } from "../../linux/netlink/ioam6-family.js";
 import { UsageError } from "../../wire/errors.js";
+import { bytesToHex0x } from "../../wire/hex.js";
 import { parseUint, parseUintBig } from "../../wire/number-text.js";
 import type { ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
@@ -20,6 +21,15 @@ function u32(text: string | undefined, what: string): number {
   const v = text === undefined ? undefined : parseUint(text, 0xffffffff);
   if (v === undefined) throw new UsageError(`invalid ${what} "${text ?? ""}" (0-4294967295)`);
   return v;
+}
+
+/** Prints a dump: ip ioam's lines, or one JSON array with --json. */
+async function show<T>(a: ParsedArgs, items: readonly T[], line: (x: T) => string, json: (x: T) => object): Promise<number> {
+  const out = new OutputBuffer();
+  if (a.booleans.has("json")) out.line(JSON.stringify(items.map(json)));
+  else for (const x of items) out.line(line(x));
+  await out.flush();
+  return 0;
 }
 
 /** `add ID [data DATA32] [wide DATA64]`: data before wide, wide read as hex (as iproute2). */
@@ -43,14 +53,8 @@ async function namespaceRun(a: ParsedArgs): Promise<number> {
     switch (verb) {
       case undefined:
       case "show":
-      case "list": {
-        const list = await c.namespaces();
-        const out = new OutputBuffer();
-        if (a.booleans.has("json")) out.line(JSON.stringify(list.map((n) => ({ namespace: n.id, ...(n.schema !== undefined ? { schema: n.schema } : {}), ...(n.data !== undefined ? { data: n.data } : {}), ...(n.wide !== undefined ? { wide: "0x" + n.wide.toString(16).padStart(16, "0") } : {}) }))));
-        else list.forEach((n) => out.line(namespaceLine(n)));
-        await out.flush();
-        return 0;
-      }
+      case "list":
+        return show(a, await c.namespaces(), namespaceLine, (n) => ({ namespace: n.id, ...(n.schema !== undefined ? { schema: n.schema } : {}), ...(n.data !== undefined ? { data: n.data } : {}), ...(n.wide !== undefined ? { wide: "0x" + n.wide.toString(16).padStart(16, "0") } : {}) }));
       case "add": return c.addNamespace(parseNamespaceAdd(w)).then(() => 0);
       case "del": return c.delNamespace(u16(w[0], "namespace ID")).then(() => 0);
       case "set": {
@@ -68,14 +72,8 @@ async function schemaRun(a: ParsedArgs): Promise<number> {
     switch (verb) {
       case undefined:
       case "show":
-      case "list": {
-        const list = await c.schemas();
-        const out = new OutputBuffer();
-        if (a.booleans.has("json")) out.line(JSON.stringify(list.map((s) => ({ schema: s.id, ...(s.namespace !== undefined ? { namespace: s.namespace } : {}), data: "0x" + Buffer.from(s.data).toString("hex") }))));
-        else list.forEach((s) => out.line(schemaLine(s)));
-        await out.flush();
-        return 0;
-      }
+      case "list":
+        return show(a, await c.schemas(), schemaLine, (s) => ({ schema: s.id, ...(s.namespace !== undefined ? { namespace: s.namespace } : {}), data: bytesToHex0x(s.data) }));
       case "add": {
         const id = u32(w[0], "schema ID");
         if (w[1] === undefined) throw new UsageError("usage: ioam schema add ID DATA");
