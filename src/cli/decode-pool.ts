@@ -6,7 +6,7 @@ import { Worker } from "node:worker_threads";
 import { readCapture } from "../capture/reader.js";
 import type { CapturedPacket } from "../capture/packet.js";
 import type { OutputBuffer, Progress } from "./output.js";
-import type { RenderOptions } from "./render-frame.js";
+import type { RenderCounts, RenderOptions } from "./render-frame.js";
 
 /** Per frame in a job: tsSec, tsNsec, originalLength, capturedLength, linkType, data offset. */
 export const META_FIELDS = 6;
@@ -21,17 +21,13 @@ export interface DecodeJob {
 }
 
 /** What a worker sends back: the rendered output and its counts. */
-export interface DecodeResult {
+export interface DecodeResult extends RenderCounts {
   seq: number;
   out: Uint8Array;
-  malformed: number;
-  notIpv6: number;
 }
 
-export interface DecodeTotals {
+export interface DecodeTotals extends RenderCounts {
   frames: number;
-  notIpv6: number;
-  malformed: number;
 }
 
 const JOB_FRAMES = 4096;

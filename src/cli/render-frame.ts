@@ -30,6 +30,18 @@ export type Prefix = (w: JsonBytes) => void;
 /** The outcome of rendering one frame, for the summary line. */
 export const RENDERED = { OK: 0, MALFORMED: 1, NOT_IPV6: 2 } as const;
 
+/** Frames that could not be shown, by reason. */
+export interface RenderCounts {
+  malformed: number;
+  notIpv6: number;
+}
+
+/** Counts one renderFrame() outcome. */
+export function tally(c: RenderCounts, outcome: number): void {
+  if (outcome === RENDERED.MALFORMED) c.malformed++;
+  else if (outcome === RENDERED.NOT_IPV6) c.notIpv6++;
+}
+
 function errorJson(e: DecodeError): string {
   return `"error":{"code":"${e.code}","offset":${e.offset},"layer":"${e.layer}","message":${JSON.stringify(e.message)}}`;
 }

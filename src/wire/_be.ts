@@ -21,13 +21,6 @@ export function readU64(b: Uint8Array, o: number): bigint {
   return (BigInt(readU32(b, o)) << 32n) | BigInt(readU32(b, o + 4));
 }
 
-/** Reads `n` (≤ 8) big-endian octets as an unsigned bigint. */
-export function readUBig(b: Uint8Array, o: number, n: number): bigint {
-  let v = 0n;
-  for (let i = 0; i < n; i++) v = (v << 8n) | BigInt(b[o + i]!);
-  return v;
-}
-
 export function writeU16(b: Uint8Array, o: number, v: number): void {
   b[o] = v >>> 8;
   b[o + 1] = v;

@@ -87,7 +87,6 @@ const K = {
   open: asciiBytes("{"),
   nodeIdWide: asciiBytes('"nodeIdWide":'),
   nsDataWide: asciiBytes('"nsDataWide":'),
-  c_open_code: asciiBytes(',{"code":"'),
   open_code: asciiBytes('{"code":"'),
   c_header_hop_headerIndex: asciiBytes(',"header":"hop","headerIndex":'),
   c_header_dest_headerIndex: asciiBytes(',"header":"dest","headerIndex":'),
@@ -117,14 +116,10 @@ const N = {
   tsSec: { first: asciiBytes('"tsSec":'), next: asciiBytes(',"tsSec":') },
 } as const;
 
-/**
- * Serialises one packet record as a string; `extra` (JSON members ending in a comma, e.g.
- * capture info) goes first. With `payload`, the upper-layer bytes are included too.
- */
-export function packetToJson(r: PacketRecord, extra = "", payload = false): string {
+/** Serialises one packet record as a string; with `payload`, the upper-layer bytes too. */
+export function packetToJson(r: PacketRecord, payload = false): string {
   const w = new JsonBytes(1024);
   w.raw(K.v_1);
-  w.text(extra);
   writePacketMembers(w, r, payload);
   w.raw(K.close);
   return w.toString();
@@ -148,9 +143,9 @@ export function writePacketMembers(w: JsonBytes, r: PacketRecord, payload: boole
   w.raw(K.c_hopLimit);
   w.uint(ip.hopLimit);
   w.raw(K.end_extHeaders);
-  list(w, r.extHeaders, writeExtHeader);
+  writeList(w, r.extHeaders, writeExtHeader);
   w.raw(K.end_options);
-  list(w, r.options, writeOption);
+  writeList(w, r.options, writeOption);
   w.raw(K.end_upper);
   writeUpper(w, r.upper);
   w.raw(K.c_issues);
@@ -176,8 +171,16 @@ function writeUpper(w: JsonBytes, u: UpperLayer): void {
 
 function writeIssues(w: JsonBytes, issues: readonly Issue[]): void {
   w.raw(K.lbr);
-  issues.forEach((x, i) => (w.raw(i ? K.c_open_code : K.open_code), w.ascii(x.code), w.raw(K.q_offset), w.uint(x.offset), w.raw(K.close)));
+  writeList(w, issues, writeIssue);
   w.raw(K.rbr);
+}
+
+function writeIssue(w: JsonBytes, x: Issue): void {
+  w.raw(K.open_code);
+  w.ascii(x.code);
+  w.raw(K.q_offset);
+  w.uint(x.offset);
+  w.raw(K.close);
 }
 
 function writeTlv(w: JsonBytes, t: TlvRecord): void {
@@ -200,7 +203,7 @@ function writeExtHeader(w: JsonBytes, h: ExtHeaderRecord): void {
   w.uint(h.nextHeader);
   if (isOptionsHeader(h)) {
     w.raw(K.c_tlvs);
-    list(w, h.tlvs, writeTlv);
+    writeList(w, h.tlvs, writeTlv);
     w.raw(K.rbr_close);
   } else if (h.kind === "routing") {
     (w.raw(K.c_routingType), w.uint(h.routingType), w.raw(K.c_segmentsLeft), w.uint(h.segmentsLeft), w.raw(K.c_data));
@@ -283,7 +286,7 @@ function writeTrace(w: JsonBytes, o: TraceBody): void {
   w.raw(K.c_reserved);
   w.uint(o.reserved);
   w.raw(K.c_nodes);
-  list(w, o.nodes, writeNode);
+  writeList(w, o.nodes, writeNode);
   w.raw(K.rbr);
   if (o.freeSpace) (w.raw(K.c_freeSpace), w.hexBytes(o.freeSpace));
   if (o.rawData) (w.raw(K.c_rawData), w.hexBytes(o.rawData));
@@ -292,7 +295,7 @@ function writeTrace(w: JsonBytes, o: TraceBody): void {
 const COMMA = 0x2c;
 
 /** Writes the items comma-separated (a plain loop: this runs for every node of every record). */
-function list<T>(w: JsonBytes, items: readonly T[], write: (w: JsonBytes, x: T) => void): void {
+export function writeList<T>(w: JsonBytes, items: readonly T[], write: (w: JsonBytes, x: T) => void): void {
   for (let i = 0; i < items.length; i++) {
     if (i) w.byte(COMMA);
     write(w, items[i]!);

@@ -21,7 +21,7 @@ type Outcome = { ok: string } | { code: string; offset: number; layer: string };
 
 function outcome(view: Uint8Array): Outcome {
   try {
-    return { ok: packetToJson(decodePacket(view), "", true) };
+    return { ok: packetToJson(decodePacket(view), true) };
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
     assert.ok(e.offset >= 0 && e.offset <= view.length, `offset ${e.offset} outside [0, ${view.length}]`);

@@ -11,7 +11,7 @@ import type { Command } from "../command.js";
 import { type DecodeTotals, decodeWithWorkers } from "../decode-pool.js";
 import { OutputBuffer, Progress } from "../output.js";
 import { readStdin } from "../stdin.js";
-import { type Prefix, RENDERED, type RenderOptions, renderFrame, renderPacket } from "../render-frame.js";
+import { type Prefix, type RenderOptions, renderFrame, renderPacket, tally } from "../render-frame.js";
 
 const HELP = `usage: ioam decode [--json] [--payload] HEX...
        ioam decode [--json] [--payload] [--ioam-only] [--limit N] --pcap FILE
@@ -58,9 +58,7 @@ async function decodeInline(ctx: DecodeContext, path: string, limit: number, pro
   outer: for await (const batch of readCapture(path)) {
     for (const p of batch) {
       if (totals.frames >= limit) break outer;
-      const r = renderFrame(ctx.out, ++totals.frames, p, p.data, ctx);
-      if (r === RENDERED.MALFORMED) totals.malformed++;
-      else if (r === RENDERED.NOT_IPV6) totals.notIpv6++;
+      tally(totals, renderFrame(ctx.out, ++totals.frames, p, p.data, ctx));
       progress.tick(totals.frames);
     }
     await ctx.out.maybeFlush();

@@ -5,7 +5,7 @@ import { type Issue, UsageError } from "../../wire/errors.js";
 import type { Ioam6TraceEvent } from "../../linux/netlink/ioam6-family.js";
 import { decodeTraceBody } from "../../wire/ioam/trace.js";
 import { JsonBytes } from "../../wire/json-bytes.js";
-import { writeNode } from "../../wire/record-json.js";
+import { writeList, writeNode } from "../../wire/record-json.js";
 import { type ParsedArgs, intFlag } from "../args.js";
 import type { Command } from "../command.js";
 import { traceEventLine } from "../format-ioam6.js";
@@ -34,7 +34,7 @@ export function traceEventJson(e: Ioam6TraceEvent, now: number): string {
   w.ascii(',"reserved":');
   w.uint(t.reserved);
   w.ascii(',"nodes":[');
-  t.nodes.forEach((n, i) => (i && w.byte(0x2c), writeNode(w, n)));
+  writeList(w, t.nodes, writeNode);
   w.ascii("]");
   if (t.rawData) (w.ascii(',"rawData":'), w.hexBytes(t.rawData));
   w.text(`,"issues":${JSON.stringify(issues.map((x) => ({ code: x.code, offset: x.offset - 8 })))}}}`);

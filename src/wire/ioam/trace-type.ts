@@ -42,11 +42,6 @@ export function nodeLenOf(traceType: number): number {
   return NODELEN_HIGH[(traceType >>> 12) & 0xfff]! + NODELEN_LOW[traceType & 0xfff]!;
 }
 
-/** Number of set bits among the low 24 bits. */
-export function bitCount24(v: number): number {
-  return popcount24(v & 0xffffff);
-}
-
 /** Node record keys for fixed-size fields; each field's first key is its wire-order anchor. */
 export type TraceFieldName =
   | "hopLimitNodeId"
