@@ -8,10 +8,12 @@ import type { Command } from "./command.js";
 import { decodeCommand } from "./commands/decode.js";
 import { encodeCommand } from "./commands/encode.js";
 import { namespaceCommand, schemaCommand } from "./commands/ioam6.js";
+import { linkCommand } from "./commands/link.js";
 import { monitorCommand } from "./commands/monitor.js";
+import { nodeCommand } from "./commands/node-ids.js";
 import { insideNetns, runInNetns } from "../linux/netns.js";
 
-const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, monitorCommand];
+const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, monitorCommand];
 
 /** Takes the global `--netns NAME` (or --netns=NAME) out of argv, anywhere it stands. */
 function takeNetns(argv: string[]): { netns: string | undefined; rest: string[] } {

@@ -16,6 +16,13 @@ export function rootSkip(): string | false {
 
 let counter = 0;
 
+/** One end of a veth link: its netns, interface name and optional address with prefix. */
+export interface VethEnd {
+  ns: string;
+  ifname: string;
+  addr?: string;
+}
+
 /** Network namespaces with unique names, all removed by cleanup(). */
 export class NetnsSet {
   readonly names: string[] = [];
@@ -27,6 +34,25 @@ export class NetnsSet {
     this.names.push(name);
     execFileSync("ip", ["-n", name, "link", "set", "lo", "up"]);
     return name;
+  }
+
+  /** Runs `ip -n NS args…` and returns its output. */
+  ip(ns: string, ...args: string[]): string {
+    return execFileSync("ip", ["-n", ns, ...args], { encoding: "utf8" });
+  }
+
+  /** Runs a program inside netns `ns` (ip netns exec); `input` goes to its stdin. */
+  exec(ns: string, cmd: string, args: readonly string[], input?: string): string {
+    return execFileSync("ip", ["netns", "exec", ns, cmd, ...args], { encoding: "utf8", input });
+  }
+
+  /** A veth pair between two of these netns, both ends up, IPv6 addresses (no DAD) if given. */
+  veth(a: VethEnd, b: VethEnd): void {
+    execFileSync("ip", ["link", "add", "name", a.ifname, "netns", a.ns, "type", "veth", "peer", "name", b.ifname, "netns", b.ns]);
+    for (const end of [a, b]) {
+      if (end.addr) this.ip(end.ns, "-6", "addr", "add", end.addr, "dev", end.ifname, "nodad");
+      this.ip(end.ns, "link", "set", end.ifname, "up");
+    }
   }
 
   cleanup(): void {

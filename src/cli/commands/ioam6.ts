@@ -4,33 +4,15 @@
 import { type Ioam6Client, MAX_SCHEMA_DATA } from "../../linux/netlink/ioam6-family.js";
 import { UsageError } from "../../wire/errors.js";
 import { bytesToHex0x } from "../../wire/hex.js";
-import { parseUint, parseUintBig } from "../../wire/number-text.js";
 import type { ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { namespaceLine, schemaLine } from "../format-ioam6.js";
-import { OutputBuffer } from "../output.js";
+import { bigArg, uintArg } from "../number-args.js";
+import { printList } from "../print-list.js";
 import { withIoam6 } from "../ioam6-session.js";
 
-function u16(text: string | undefined, what: string): number {
-  const v = text === undefined ? undefined : parseUint(text, 0xffff);
-  if (v === undefined) throw new UsageError(`invalid ${what} "${text ?? ""}" (0-65535)`);
-  return v;
-}
-
-function u32(text: string | undefined, what: string): number {
-  const v = text === undefined ? undefined : parseUint(text, 0xffffffff);
-  if (v === undefined) throw new UsageError(`invalid ${what} "${text ?? ""}" (0-4294967295)`);
-  return v;
-}
-
-/** Prints a dump: ip ioam's lines, or one JSON array with --json. */
-async function show<T>(a: ParsedArgs, items: readonly T[], line: (x: T) => string, json: (x: T) => object): Promise<number> {
-  const out = new OutputBuffer();
-  if (a.booleans.has("json")) out.line(JSON.stringify(items.map(json)));
-  else for (const x of items) out.line(line(x));
-  await out.flush();
-  return 0;
-}
+const u16 = (text: string | undefined, what: string): number => uintArg(text, 0xffff, what);
+const u32 = (text: string | undefined, what: string): number => uintArg(text, 0xffffffff, what);
 
 /** `add ID [data DATA32] [wide DATA64]`: data before wide, wide read as hex (as iproute2). */
 function parseNamespaceAdd(w: string[]): { id: number; data?: number; wide?: bigint } {
@@ -38,9 +20,7 @@ function parseNamespaceAdd(w: string[]): { id: number; data?: number; wide?: big
   let i = 1;
   if (w[i] === "data") (ns.data = u32(w[i + 1], "data")), (i += 2);
   if (w[i] === "wide") {
-    const v = w[i + 1] === undefined ? undefined : parseUintBig(w[i + 1]!, 0xffffffffffffffffn, 16);
-    if (v === undefined) throw new UsageError(`invalid wide data "${w[i + 1] ?? ""}" (hexadecimal, 64 bits)`);
-    ns.wide = v;
+    ns.wide = bigArg(w[i + 1], 0xffffffffffffffffn, "wide data", 16);
     i += 2;
   }
   if (w[i] !== undefined) throw new UsageError(`namespace add: unexpected argument "${w[i]}" (data comes before wide)`);
@@ -54,7 +34,7 @@ async function namespaceRun(a: ParsedArgs): Promise<number> {
       case undefined:
       case "show":
       case "list":
-        return show(a, await c.namespaces(), namespaceLine, (n) => ({ namespace: n.id, ...(n.schema !== undefined ? { schema: n.schema } : {}), ...(n.data !== undefined ? { data: n.data } : {}), ...(n.wide !== undefined ? { wide: "0x" + n.wide.toString(16).padStart(16, "0") } : {}) }));
+        return printList(a, await c.namespaces(), namespaceLine, (n) => ({ namespace: n.id, ...(n.schema !== undefined ? { schema: n.schema } : {}), ...(n.data !== undefined ? { data: n.data } : {}), ...(n.wide !== undefined ? { wide: "0x" + n.wide.toString(16).padStart(16, "0") } : {}) }));
       case "add": return c.addNamespace(parseNamespaceAdd(w)).then(() => 0);
       case "del": return c.delNamespace(u16(w[0], "namespace ID")).then(() => 0);
       case "set": {
@@ -73,7 +53,7 @@ async function schemaRun(a: ParsedArgs): Promise<number> {
       case undefined:
       case "show":
       case "list":
-        return show(a, await c.schemas(), schemaLine, (s) => ({ schema: s.id, ...(s.namespace !== undefined ? { namespace: s.namespace } : {}), data: bytesToHex0x(s.data) }));
+        return printList(a, await c.schemas(), schemaLine, (s) => ({ schema: s.id, ...(s.namespace !== undefined ? { namespace: s.namespace } : {}), data: bytesToHex0x(s.data) }));
       case "add": {
         const id = u32(w[0], "schema ID");
         if (w[1] === undefined) throw new UsageError("usage: ioam schema add ID DATA");
