@@ -33,6 +33,9 @@ export class NetnsSet {
     execFileSync("ip", ["netns", "add", name]);
     this.names.push(name);
     execFileSync("ip", ["-n", name, "link", "set", "lo", "up"]);
+    // No duplicate address detection: addresses (link-local too) are usable at once, so a test
+    // can send through a fresh topology without waiting seconds for DAD.
+    execFileSync("ip", ["netns", "exec", name, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"]);
     return name;
   }
 

@@ -1,0 +1,93 @@
+// Long-running helpers of network tests: the ioam CLI in the background (waiting until it is
+// ready), packet injection with inject.py, and packet capture with tcpdump — each stopped and
+// removed by the caller's cleanup, also when a test fails.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readCapture } from "../../src/capture/reader.js";
+import { ipv6Offset } from "../../src/capture/link-type.js";
+import { bytesToHex } from "../../src/wire/hex.js";
+import { IOAM_MAIN, type NetnsSet } from "./netns.js";
+
+const INJECT = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "..", "test", "harness", "inject.py");
+
+/** Resolves when `child` writes a line matching `ready` on stderr; rejects if it exits first. */
+function waitReady(child: ChildProcess, ready: RegExp, what: string): Promise<void> {
+  let err = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what}: not ready after 10 s: ${err}`)), 10_000);
+    child.stderr!.on("data", (d: Buffer) => {
+      err += d.toString();
+      if (ready.test(err)) (clearTimeout(timer), resolve());
+    });
+    child.on("exit", (code) => (clearTimeout(timer), reject(new Error(`${what} exited (${code}) before it was ready: ${err}`))));
+  });
+}
+
+/** A background `ioam` process and its collected stdout. */
+export interface BackgroundIoam {
+  child: ChildProcess;
+  /** Resolves with stdout when the process exits by itself. */
+  done: Promise<{ code: number | null; out: string }>;
+}
+
+/** Starts `ioam monitor …` (or another command that prints "monitoring" when ready). */
+export async function startIoamMonitor(args: string[], path: string): Promise<BackgroundIoam> {
+  const child = spawn(process.execPath, [IOAM_MAIN, ...args], { env: { ...process.env, PATH: path, IOAMKIT_MONITOR_READY: "1" } });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  const done = new Promise<{ code: number | null; out: string }>((resolve) => child.on("exit", (code) => resolve({ code, out })));
+  await waitReady(child, /monitoring/, "ioam monitor");
+  return { child, done };
+}
+
+/** Sends IPv6 packets (whole, header included) from inside netns `ns`, routed by destination. */
+export function injectPackets(nets: NetnsSet, ns: string, packets: readonly Uint8Array[]): void {
+  nets.exec(ns, "python3", [INJECT, "raw6"], packets.map((p) => bytesToHex(p)).join("\n") + "\n");
+}
+
+/** A running tcpdump on one interface of a netns. */
+export class Capture {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly dir: string,
+    readonly file: string,
+  ) {}
+
+  static async start(ns: string, ifname: string, filter = "ip6"): Promise<Capture> {
+    const dir = mkdtempSync(join(tmpdir(), "ioamkit-cap-"));
+    const file = join(dir, "cap.pcap");
+    const child = spawn("ip", ["netns", "exec", ns, "tcpdump", "-U", "-n", "-i", ifname, "-w", file, filter]);
+    await waitReady(child, /listening on/, `tcpdump on ${ns}:${ifname}`);
+    return new Capture(child, dir, file);
+  }
+
+  /**
+   * Stops tcpdump — after it has written `atLeast` packets, or after a second — and returns
+   * the IPv6 packets it saw, with capture times (ns since the epoch).
+   */
+  async stop(atLeast = 0): Promise<Array<{ ipv6: Uint8Array; timeNs: bigint }>> {
+    for (let waited = 0; waited < 1000 && (await this.packets()).length < atLeast; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    const exited = new Promise((resolve) => this.child.on("exit", resolve));
+    this.child.kill("SIGINT");
+    await exited;
+    return this.packets();
+  }
+
+  private async packets(): Promise<Array<{ ipv6: Uint8Array; timeNs: bigint }>> {
+    const out: Array<{ ipv6: Uint8Array; timeNs: bigint }> = [];
+    for await (const batch of readCapture(this.file)) {
+      for (const p of batch) out.push({ ipv6: p.data.slice(ipv6Offset(p.linkType, p.data)), timeNs: BigInt(p.tsSec) * 1_000_000_000n + BigInt(p.tsNsec) });
+    }
+    return out;
+  }
+
+  /** Kills tcpdump (if still running) and removes its file. */
+  cleanup(): void {
+    this.child.kill("SIGKILL");
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
