@@ -2,9 +2,10 @@
 // The `ioam` command: dispatch, help, and the one place that turns errors into messages and
 // exit statuses (usage → 2, other failures → 1; never a stack trace for expected errors).
 
-import { IoamError, UsageError } from "../wire/errors.js";
+import { ConfigError, IoamError, UsageError } from "../wire/errors.js";
 import { parseArgs } from "./args.js";
 import type { Command } from "./command.js";
+import { applyCommand } from "./commands/apply.js";
 import { decodeCommand } from "./commands/decode.js";
 import { encodeCommand } from "./commands/encode.js";
 import { namespaceCommand, schemaCommand } from "./commands/ioam6.js";
@@ -13,7 +14,7 @@ import { monitorCommand } from "./commands/monitor.js";
 import { nodeCommand } from "./commands/node-ids.js";
 import { insideNetns, runInNetns } from "../linux/netns.js";
 
-const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, monitorCommand];
+const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, monitorCommand, applyCommand];
 
 /** Takes the global `--netns NAME` (or --netns=NAME) out of argv, anywhere it stands. */
 function takeNetns(argv: string[]): { netns: string | undefined; rest: string[] } {
@@ -68,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function report(e: unknown): number {
-  if (e instanceof UsageError) {
+  if (e instanceof UsageError || e instanceof ConfigError) {
     process.stderr.write(`ioam: ${e.message}\n`);
     return 2;
   }

@@ -2,7 +2,7 @@
 // under nsenter(1) --net=/run/netns/NAME: one child per command, its exit status passed on.
 
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { IoamError } from "../wire/errors.js";
 
 /** Where iproute2 keeps named network namespaces. */
@@ -34,4 +34,22 @@ export function runInNetns(name: string, script: string, args: readonly string[]
     child.on("error", (e) => reject(new IoamError("NOT_SUPPORTED", `cannot enter network namespace "${name}": ${e.message} (needs nsenter from util-linux)`)));
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 + 2 : 1)));
   });
+}
+
+/**
+ * Throws when this process was started in a named netns (--netns) that has since been deleted
+ * or replaced: configuration written now would land in a namespace nobody can reach.
+ */
+export function assertNetnsStillNamed(): void {
+  const name = process.env[NETNS_ENV];
+  if (name === undefined) return;
+  let same = false;
+  try {
+    const named = statSync(`${NETNS_RUN_DIR}/${name}`);
+    const mine = statSync("/proc/self/ns/net");
+    same = named.ino === mine.ino && named.dev === mine.dev;
+  } catch {
+    same = false;
+  }
+  if (!same) throw new IoamError("BAD_CONFIG", `network namespace "${name}" vanished (deleted or replaced) while ioam was working in it`);
 }

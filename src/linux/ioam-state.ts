@@ -1,0 +1,30 @@
+// Everything IOAM the kernel holds for one network namespace, read in one go: node ids,
+// interfaces, IOAM namespaces and schemas. `ioam status` shows it, `ioam apply` diffs against
+// it, snapshots it before changing anything and restores it on failure.
+
+import { type InterfaceIoam, type NodeIds, readInterface, readInterfaces, readNodeIds } from "./ioam6-sysctl.js";
+import type { Ioam6Client, Ioam6Namespace, Ioam6Schema } from "./netlink/ioam6-family.js";
+
+export interface IoamState {
+  node: NodeIds;
+  /** By interface name. */
+  interfaces: Map<string, Omit<InterfaceIoam, "name">>;
+  /** By IOAM namespace id. Data values the kernel holds as "none" (all ones) are absent. */
+  namespaces: Map<number, Omit<Ioam6Namespace, "id">>;
+  /** By schema id: the data as the kernel keeps it (padded to 4 octets). */
+  schemas: Map<number, Uint8Array>;
+}
+
+/** Reads the state; `devs` limits the interfaces read (default: all). */
+export async function readIoamState(client: Ioam6Client, devs?: readonly string[]): Promise<IoamState> {
+  const ifs = devs ? devs.map(readInterface) : readInterfaces();
+  // One dump at a time: a netlink socket refuses a second concurrent dump (EBUSY).
+  const namespaces = await client.namespaces();
+  const schemas = await client.schemas();
+  return {
+    node: readNodeIds(),
+    interfaces: new Map(ifs.map(({ name, ...rest }) => [name, rest])),
+    namespaces: new Map(namespaces.map(({ id, ...rest }) => [id, rest])),
+    schemas: new Map(schemas.map((s: Ioam6Schema) => [s.id, s.data])),
+  };
+}
