@@ -6,6 +6,7 @@ import { ConfigError, IoamError, UsageError } from "../wire/errors.js";
 import { parseArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { applyCommand } from "./commands/apply.js";
+import { statusCommand } from "./commands/status.js";
 import { decodeCommand } from "./commands/decode.js";
 import { encodeCommand } from "./commands/encode.js";
 import { namespaceCommand, schemaCommand } from "./commands/ioam6.js";
@@ -14,7 +15,7 @@ import { monitorCommand } from "./commands/monitor.js";
 import { nodeCommand } from "./commands/node-ids.js";
 import { insideNetns, runInNetns } from "../linux/netns.js";
 
-const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, monitorCommand, applyCommand];
+const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, monitorCommand, statusCommand, applyCommand];
 
 /** Takes the global `--netns NAME` (or --netns=NAME) out of argv, anywhere it stands. */
 function takeNetns(argv: string[]): { netns: string | undefined; rest: string[] } {

@@ -1,0 +1,80 @@
+// `ioam status`: everything IOAM in one network namespace — node ids, interfaces, IOAM
+// namespaces, schemas, and which kernel features are present, with what each means.
+
+import { readIoamState } from "../../linux/ioam-state.js";
+import { type Feature, probeFeatures } from "../../linux/features.js";
+import { Ioam6Client } from "../../linux/netlink/ioam6-family.js";
+import { bytesToHex0x } from "../../wire/hex.js";
+import { UsageError } from "../../wire/errors.js";
+import type { ParsedArgs } from "../args.js";
+import type { Command } from "../command.js";
+import { namespaceLine, schemaLine } from "../format-ioam6.js";
+import { interfaceLine } from "./link.js";
+import { OutputBuffer } from "../output.js";
+
+async function openClient(): Promise<Ioam6Client | null> {
+  try {
+    return await Ioam6Client.open();
+  } catch {
+    return null; // reported as the missing "netlink" feature
+  }
+}
+
+async function run(a: ParsedArgs): Promise<number> {
+  if (a.positional.length) throw new UsageError(`status takes no arguments (got "${a.positional[0]}")`);
+  const client = await openClient();
+  try {
+    const features = probeFeatures(client);
+    const state = client ? await readIoamState(client) : null;
+    const out = new OutputBuffer();
+    if (a.booleans.has("json")) {
+      out.line(JSON.stringify({
+        node: state && { id: state.node.id, wide: "0x" + state.node.wide.toString(16) },
+        interfaces: state && [...state.interfaces].map(([ifname, i]) => ({ ifname, ...i })),
+        namespaces: state && [...state.namespaces].map(([id, n]) => ({ namespace: id, ...n, ...(n.wide !== undefined ? { wide: "0x" + n.wide.toString(16).padStart(16, "0") } : {}) })),
+        schemas: state && [...state.schemas].map(([id, d]) => ({ schema: id, data: bytesToHex0x(d) })),
+        features,
+      }));
+    } else writeHuman(out, state, features);
+    await out.flush();
+    return 0;
+  } finally {
+    client?.close();
+  }
+}
+
+function writeHuman(out: OutputBuffer, state: Awaited<ReturnType<typeof readIoamState>> | null, features: Feature[]): void {
+  if (state) {
+    out.line(`node: id ${state.node.id} wide ${state.node.wide}`);
+    out.line("interfaces:");
+    for (const [name, i] of state.interfaces) out.line("  " + interfaceLine({ name, ...i }));
+    out.line(`namespaces:${state.namespaces.size ? "" : " none"}`);
+    for (const [id, n] of state.namespaces) out.line("  " + namespaceLine({ id, ...n }));
+    out.line(`schemas:${state.schemas.size ? "" : " none"}`);
+    const boundTo = new Map([...state.namespaces].filter(([, n]) => n.schema !== undefined).map(([id, n]) => [n.schema!, id]));
+    for (const [id, data] of state.schemas) {
+      const ns = boundTo.get(id);
+      out.line("  " + schemaLine({ id, data, ...(ns !== undefined ? { namespace: ns } : {}) }));
+    }
+  }
+  out.line("kernel features:");
+  const width = Math.max(...features.map((f) => f.name.length));
+  for (const f of features) out.line(`  ${f.name.padEnd(width)}  ${f.state.padEnd(7)}  ${f.source}: ${f.consequence}`);
+}
+
+export const statusCommand: Command = {
+  name: "status",
+  summary: "everything IOAM in a network namespace: ids, interfaces, namespaces, schemas, kernel features",
+  help: `usage: ioam [--netns NAME] status [--json]
+
+One view of a node's IOAM: node ids, every interface's enable state and ids, IOAM namespaces
+and schemas (as ip ioam shows them), and which kernel features are present or missing —
+transit, Generic Netlink, events, the encap ioam6 lwtunnel, NFQUEUE — with the consequence
+of each.
+
+Examples:
+  ioam status
+  ioam --netns r1 status --json | jq .features`,
+  flags: {},
+  run,
+};
