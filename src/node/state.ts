@@ -1,0 +1,68 @@
+// An IOAM node's state, as the Linux kernel holds it per network namespace
+// (linux-ioam6.md §2, §6, §7): node ids, per-interface enable and ids, IOAM namespaces with
+// their data and schema. Defaults and "not available" values are the kernel's.
+
+/** The kernel's "not available" values (IOAM6_U16/U32/U64_UNAVAILABLE). */
+export const UNAVAILABLE = { U16: 0xffff, U32: 0xffffffff, U64: 0xffffffffffffffffn } as const;
+
+export interface InterfaceState {
+  enabled: boolean;
+  id: number;
+  wide: number;
+}
+
+export interface SchemaState {
+  id: number;
+  /** Data zero-padded to 4 octets, as the kernel stores it. */
+  data: Uint8Array;
+}
+
+export interface NamespaceState {
+  data: number;
+  wide: bigint;
+  schema?: SchemaState;
+}
+
+export interface NodeState {
+  nodeId: number;
+  nodeIdWide: bigint;
+  interfaces: Map<string, InterfaceState>;
+  namespaces: Map<number, NamespaceState>;
+}
+
+/** What configures a node: the kernel's settings, any of them left at its default. */
+export interface NodeConfig {
+  nodeId?: number;
+  nodeIdWide?: bigint;
+  interfaces?: Record<string, Partial<InterfaceState>>;
+  namespaces?: ReadonlyArray<{ id: number; data?: number; wide?: bigint; schema?: number }>;
+  schemas?: ReadonlyArray<{ id: number; data: Uint8Array }>;
+}
+
+/** Defaults of net.ipv6.conf.default.ioam6_* for an interface the config does not name. */
+export const DEFAULT_INTERFACE: Readonly<InterfaceState> = { enabled: false, id: UNAVAILABLE.U16, wide: UNAVAILABLE.U32 };
+
+export function createNodeState(c: NodeConfig): NodeState {
+  const schemas = new Map((c.schemas ?? []).map((s) => [s.id, { id: s.id, data: padTo4(s.data) }]));
+  const namespaces = new Map<number, NamespaceState>();
+  for (const n of c.namespaces ?? []) {
+    const ns: NamespaceState = { data: n.data ?? UNAVAILABLE.U32, wide: n.wide ?? UNAVAILABLE.U64 };
+    const schema = n.schema === undefined ? undefined : schemas.get(n.schema);
+    if (n.schema !== undefined && !schema) throw new RangeError(`IOAM namespace ${n.id} names schema ${n.schema}, which the config lacks`);
+    if (schema) ns.schema = schema;
+    namespaces.set(n.id, ns);
+  }
+  const interfaces = new Map(Object.entries(c.interfaces ?? {}).map(([name, i]) => [name, { ...DEFAULT_INTERFACE, ...i }]));
+  return { nodeId: c.nodeId ?? 0xffffff, nodeIdWide: c.nodeIdWide ?? 0x00ffffffffffffffn, interfaces, namespaces };
+}
+
+/** An interface's state; interfaces the node was not told about have the kernel defaults. */
+export function interfaceOf(s: NodeState, name: string): InterfaceState {
+  return s.interfaces.get(name) ?? DEFAULT_INTERFACE;
+}
+
+function padTo4(d: Uint8Array): Uint8Array {
+  const out = new Uint8Array((d.length + 3) & ~3);
+  out.set(d);
+  return out;
+}

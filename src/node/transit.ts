@@ -1,0 +1,114 @@
+// Transit: what the kernel does with a received packet's Hop-by-Hop header (ip6_parse_tlv and
+// ipv6_hop_ioam; linux-ioam6.md §3). Options are walked with the kernel's rules — at most 7
+// octets of consecutive padding, PadN all zeros, at most 8 non-padding options, unknown
+// options by their action bits — and each IOAM option gets the kernel's verdict, fill and
+// event. Any failure drops the packet, counted as Ip6InHdrErrors, as the kernel counts it.
+
+import { IPPROTO } from "../wire/ext-header.js";
+import { IOAM_OPT } from "../wire/ioam/option.js";
+import { TRACE } from "../wire/ioam/trace.js";
+import { IPV6 } from "../wire/ipv6.js";
+import { type LinuxVerdict, linuxOptionVerdict } from "../wire/linux-rules.js";
+import type { PacketContext } from "./context.js";
+import type { NodeCounters } from "./counters.js";
+import type { TraceEventRecord } from "./events.js";
+import { fillTrace } from "./fill.js";
+import { type NodeState, interfaceOf } from "./state.js";
+
+const PAD1 = 0x00;
+const PADN = 0x01;
+const ROUTER_ALERT = 0x05;
+const JUMBO = 0xc2;
+/** net.ipv6.max_hbh_opts_number default (IP6_DEFAULT_MAX_HBH_OPTS_CNT). */
+const MAX_HBH_OPTIONS = 8;
+
+/** Why a packet was dropped in Hop-by-Hop processing. */
+export type TransitDrop =
+  | "truncated-header"
+  | "bad-padding"
+  | "too-many-options"
+  | "option-overrun"
+  | "unknown-option"
+  | "bad-router-alert"
+  | "jumbo"
+  | Extract<LinuxVerdict, `drop-${string}`>;
+
+export type TransitResult = { verdict: "pass" } | { verdict: "drop"; reason: TransitDrop; offset: number };
+
+const PASS: TransitResult = { verdict: "pass" };
+
+/**
+ * Processes the Hop-by-Hop header of the IPv6 packet at b[start, end) in place, as a receiving
+ * node. `onEvent` receives what the kernel would send on ioam6_events.
+ */
+export function transitPacket(b: Uint8Array, start: number, end: number, node: NodeState, ctx: PacketContext, counters: NodeCounters, onEvent?: (e: TraceEventRecord) => void): TransitResult {
+  if (b[start + IPV6.NEXT_HEADER] !== IPPROTO.HOPOPTS) return PASS;
+  const hbh = start + IPV6.LENGTH;
+  if (hbh + 8 > end || hbh + (b[hbh + 1]! + 1) * 8 > end) return drop(counters, "truncated-header", hbh);
+  const hbhEnd = hbh + (b[hbh + 1]! + 1) * 8;
+  let off = hbh + 2;
+  let padding = 0;
+  let options = 0;
+  while (off < hbhEnd) {
+    if (b[off] === PAD1) {
+      if (++padding > 7) return drop(counters, "bad-padding", off);
+      off++;
+      continue;
+    }
+    if (hbhEnd - off < 2) return drop(counters, "option-overrun", off);
+    const optEnd = off + 2 + b[off + 1]!;
+    if (optEnd > hbhEnd) return drop(counters, "option-overrun", off);
+    if (b[off] === PADN) {
+      padding += optEnd - off;
+      if (padding > 7) return drop(counters, "bad-padding", off);
+      for (let i = off + 2; i < optEnd; i++) if (b[i] !== 0) return drop(counters, "bad-padding", i);
+    } else {
+      if (++options > MAX_HBH_OPTIONS) return drop(counters, "too-many-options", off);
+      const r = processOption(b, start, off, optEnd, node, ctx, counters, onEvent);
+      if (r !== PASS) return r;
+      padding = 0;
+    }
+    off = optEnd;
+  }
+  return PASS;
+}
+
+function processOption(b: Uint8Array, start: number, opt: number, optEnd: number, node: NodeState, ctx: PacketContext, counters: NodeCounters, onEvent?: (e: TraceEventRecord) => void): TransitResult {
+  switch (b[opt]) {
+    case ROUTER_ALERT:
+      return optEnd - opt === 4 ? PASS : drop(counters, "bad-router-alert", opt);
+    case JUMBO:
+      return drop(counters, "jumbo", opt); // a jumbogram needs Payload Length 0, which ioamkit never sees
+    case 0x31:
+      return processIoam(b, start, opt, optEnd, node, ctx, counters, onEvent);
+    default:
+      // RFC 8200 §4.2 action bits: 00 skip; anything else discards (with ICMP for 10/11).
+      return b[opt]! >>> 6 === 0 ? PASS : drop(counters, "unknown-option", opt);
+  }
+}
+
+function processIoam(b: Uint8Array, start: number, opt: number, optEnd: number, node: NodeState, ctx: PacketContext, counters: NodeCounters, onEvent?: (e: TraceEventRecord) => void): TransitResult {
+  const ingress = ctx.ingress === undefined ? undefined : { ioam6Enabled: interfaceOf(node, ctx.ingress).enabled, hasNamespace: (id: number) => node.namespaces.has(id) };
+  const verdict = ingress ? linuxOptionVerdict(b, opt, optEnd, start, ingress) : "ignore-disabled";
+  if (verdict.startsWith("drop-")) return drop(counters, verdict as TransitDrop, opt);
+  if (verdict !== "process") {
+    counters.ioamIgnored++;
+    return PASS;
+  }
+  const body = opt + IOAM_OPT.BODY;
+  const ns = node.namespaces.get((b[body]! << 8) | b[body + 1]!)!;
+  const outcome = fillTrace(b, start, body, node, ns, ctx, true);
+  if (outcome === "filled") counters.ioamFilled++;
+  else if (outcome === "overflowed") counters.ioamOverflowed++;
+  else counters.ioamAlreadyOverflowed++;
+  if (onEvent) {
+    const dataStart = body + TRACE.DATA + 4 * (b[body + TRACE.REMLEN]! & 0x7f);
+    onEvent({ namespaceId: (b[body]! << 8) | b[body + 1]!, nodeLen: b[body + TRACE.NODELEN_FLAGS]! >>> 3, typeWord: ((b[body + 4]! << 24) | (b[body + 5]! << 16) | (b[body + 6]! << 8) | b[body + 7]!) >>> 0, data: b.slice(dataStart, optEnd) });
+  }
+  return PASS;
+}
+
+function drop(counters: NodeCounters, reason: TransitDrop, offset: number): TransitResult {
+  counters.Ip6InHdrErrors++;
+  return { verdict: "drop", reason, offset };
+}
