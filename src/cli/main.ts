@@ -9,9 +9,10 @@ import { decodeCommand } from "./commands/decode.js";
 import { encodeCommand } from "./commands/encode.js";
 import { namespaceCommand, schemaCommand } from "./commands/ioam6.js";
 import { monitorCommand } from "./commands/monitor.js";
+import { routeCommand } from "./commands/route.js";
 import { insideNetns, runInNetns } from "../linux/netns.js";
 
-const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, monitorCommand];
+const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, monitorCommand, routeCommand];
 
 /** Takes the global `--netns NAME` (or --netns=NAME) out of argv, anywhere it stands. */
 function takeNetns(argv: string[]): { netns: string | undefined; rest: string[] } {
