@@ -27,7 +27,8 @@ describe("parseRouteWords()", () => {
 
   it("reads numbers as iproute2 does (0x hex, leading-0 octal) and prefixes default, /128", () => {
     const { spec } = parse("default encap ioam6 trace prealloc type 8388608 ns 0x10 size 010");
-    assert.deepEqual(spec.dst, { length: 0 });
+    assert.deepEqual(spec.dst, { address: new Uint8Array(16), length: 0 });
+    assert.deepEqual(parse("any encap ioam6 trace prealloc type 0x800000 ns 1 size 4", "del").spec.dst, { length: 0 });
     assert.deepEqual(spec.encap?.trace, { traceType: 0x800000, namespaceId: 16, size: 8 });
     assert.deepEqual(parse("2001:db8::1 encap ioam6 trace prealloc type 0x800000 ns 1 size 4").spec.dst, { address: addr("2001:db8::1"), length: 128 });
   });

@@ -7,7 +7,10 @@ import { parseIpv6Address } from "../wire/ipv6-address.js";
 import { parseUint } from "../wire/number-text.js";
 import { IOAM6_MODES, type Ioam6Encap, type Ioam6Mode, ioam6EncapProblems } from "./rtnetlink/ioam6-encap.js";
 
-/** A destination prefix; no address means `default` (iproute2 then sends no RTA_DST). */
+/**
+ * A destination prefix. iproute2 sends `default` as :: (RTA_DST of 16 zero octets) but
+ * `any`/`all` without RTA_DST; both are /0. No address means the latter.
+ */
 export interface RoutePrefix {
   address?: Uint8Array;
   length: number;
@@ -47,7 +50,8 @@ function ipv6(word: string, text: string): Uint8Array {
 
 /** PREFIX: ADDR[/LEN] or default|any|all, as iproute2's get_prefix takes it for IPv6. */
 export function parseRoutePrefix(text: string): RoutePrefix {
-  if (text === "default" || text === "any" || text === "all") return { length: 0 };
+  if (text === "default") return { address: new Uint8Array(16), length: 0 };
+  if (text === "any" || text === "all") return { length: 0 };
   const slash = text.indexOf("/");
   const address = parseIpv6Address(slash < 0 ? text : text.slice(0, slash));
   if (!address) throw new UsageError(`"${text}" is not an IPv6 prefix (ADDR[/LEN] or default)`);

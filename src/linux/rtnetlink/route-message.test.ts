@@ -57,8 +57,9 @@ describe("encodeRouteRequest()", () => {
     `));
   });
 
-  it("sends no RTA_DST for default, and /128 for a bare address", () => {
-    assert.deepEqual(attrTypes(message("default encap ioam6 trace prealloc type 0x800000 ns 1 size 4 dev x", "add", 7)), [RTA.ENCAP, RTA.ENCAP_TYPE, RTA.OIF]);
+  it("sends :: for default, no RTA_DST for any, and /128 for a bare address (as iproute2's get_prefix)", () => {
+    assert.deepEqual(attrTypes(message("default encap ioam6 trace prealloc type 0x800000 ns 1 size 4 dev x", "add", 7)), [RTA.DST, RTA.ENCAP, RTA.ENCAP_TYPE, RTA.OIF]);
+    assert.deepEqual(attrTypes(message("any dev x", "del", 7)), [RTA.OIF]);
     assert.equal(message("2001:db8::1 encap ioam6 trace prealloc type 0x800000 ns 1 size 4", "add", undefined)[17], 128);
   });
 });
