@@ -12,7 +12,7 @@ import { AF_INET6, type RouteEntry, RTM, decodeRouteMessage, encodeRouteDumpRequ
 
 /** How a route is named in messages: `2001:db8::/64` or `default`. */
 export function routeName(r: RouteSpec): string {
-  return r.dst.address ? `${formatIpv6Address(r.dst.address)}/${r.dst.length}` : "default";
+  return r.dst.address && r.dst.length > 0 ? `${formatIpv6Address(r.dst.address)}/${r.dst.length}` : "default";
 }
 
 /**
@@ -29,7 +29,8 @@ export function explainRouteError(e: unknown, route: RouteSpec, purpose: "add" |
       `${purpose === "add" ? "adding" : "deleting"} route ${routeName(route)}: this kernel has no ioam6 lightweight tunnel ` +
         "(built without CONFIG_IPV6_IOAM6_LWTUNNEL; it answers EOPNOTSUPP, \"lwt encapsulation type not supported\"), " +
         `so no route was ${purpose === "add" ? "added" : "deleted"}. ` +
-        "To insert IOAM on this host, use ioamkit's userspace data plane, `ioam node run`, instead of a route.",
+        // Drop "coming in a later release" once `ioam node run` exists.
+        "To insert IOAM on this host, use ioamkit's userspace data plane instead of a route (`ioam node run`, coming in a later release).",
     );
   }
   if (e.errnoName === "EPERM" || e.errnoName === "EACCES") return new IoamError("KERNEL", `${e.message}; changing routes needs CAP_NET_ADMIN (run as root)`);
