@@ -13,9 +13,10 @@ import { namespaceCommand, schemaCommand } from "./commands/ioam6.js";
 import { linkCommand } from "./commands/link.js";
 import { monitorCommand } from "./commands/monitor.js";
 import { nodeCommand } from "./commands/node-ids.js";
+import { routeCommand } from "./commands/route.js";
 import { insideNetns, runInNetns } from "../linux/netns.js";
 
-const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, monitorCommand, statusCommand, applyCommand];
+const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand];
 
 /** Takes the global `--netns NAME` (or --netns=NAME) out of argv, anywhere it stands. */
 function takeNetns(argv: string[]): { netns: string | undefined; rest: string[] } {

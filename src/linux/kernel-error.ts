@@ -7,6 +7,7 @@ import { IoamError } from "../wire/errors.js";
 const ERRNO: Record<number, [string, string]> = {
   1: ["EPERM", "Operation not permitted"],
   2: ["ENOENT", "No such file or directory"],
+  3: ["ESRCH", "No such process"],
   12: ["ENOMEM", "Cannot allocate memory"],
   13: ["EACCES", "Permission denied"],
   16: ["EBUSY", "Device or resource busy"],
@@ -17,7 +18,9 @@ const ERRNO: Record<number, [string, string]> = {
   61: ["ENODATA", "No data available"],
   95: ["EOPNOTSUPP", "Operation not supported"],
   97: ["EAFNOSUPPORT", "Address family not supported by protocol"],
+  101: ["ENETUNREACH", "Network is unreachable"],
   105: ["ENOBUFS", "No buffer space available"],
+  113: ["EHOSTUNREACH", "No route to host"],
 };
 
 /** errno name for a number ("E17" when not in the table). */

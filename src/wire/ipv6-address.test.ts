@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatIpv6Address, parseIpv6Address } from "./ipv6-address.js";
+import { formatIpv6Address, formatIpv6AddressInetNtop, parseIpv6Address } from "./ipv6-address.js";
 
 const CASES: Array<[string, string]> = [
   ["20010db8000000000000000000000001", "2001:db8::1"],
@@ -33,4 +33,23 @@ describe("parseIpv6Address()", () => {
   it("refuses what is not an address", () => {
     for (const bad of ["", "1::2::3", "2001:db8", "12345::1", "g::1", "1:2:3:4:5:6:7:8:9", "::1.2.3.256"]) assert.equal(parseIpv6Address(bad), undefined, bad);
   });
+});
+
+describe("formatIpv6AddressInetNtop()", () => {
+  // Expected strings are what glibc's inet_ntop prints (checked with python3's socket.inet_ntop).
+  const GLIBC: Array<[string, string]> = [
+    ["::102:304", "::1.2.3.4"],
+    ["::ffff:102:304", "::ffff:1.2.3.4"],
+    ["::ffff:0:0", "::ffff:0.0.0.0"],
+    ["::1:2", "::0.1.0.2"],
+    ["::ffff:0:102:304", "::ffff:0:102:304"],
+    ["::1:2:3:4", "::1:2:3:4"],
+    ["::2", "::2"],
+    ["::1", "::1"],
+    ["::", "::"],
+    ["2001:db8::1", "2001:db8::1"],
+  ];
+  for (const [input, text] of GLIBC) {
+    it(`writes ${input} as ${text}`, () => assert.equal(formatIpv6AddressInetNtop(parseIpv6Address(input)!), text));
+  }
 });

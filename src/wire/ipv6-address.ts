@@ -58,3 +58,16 @@ export function parseIpv6Address(text: string): Uint8Array | undefined {
   }
   return out;
 }
+
+/**
+ * The address as glibc's inet_ntop(3) writes it, which iproute2 prints: RFC 5952, except
+ * that an address whose first 96 bits are zero (and not ::/::1-like, i.e. the 7th group is
+ * non-zero) or that is IPv4-mapped (::ffff:0:0/96) ends in dotted-quad IPv4.
+ */
+export function formatIpv6AddressInetNtop(b: Uint8Array, o = 0): string {
+  const zeroTo = (n: number) => b.subarray(o, o + n).every((x) => x === 0);
+  const v4 = () => `${b[o + 12]}.${b[o + 13]}.${b[o + 14]}.${b[o + 15]}`;
+  if (zeroTo(10) && b[o + 10] === 0xff && b[o + 11] === 0xff) return `::ffff:${v4()}`;
+  if (zeroTo(12) && (b[o + 12] !== 0 || b[o + 13] !== 0)) return `::${v4()}`;
+  return formatIpv6Address(b, o);
+}

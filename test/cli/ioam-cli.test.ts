@@ -22,7 +22,7 @@ describe("ioam", () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("prints help with an example for every command, exit 0", () => {
-    for (const cmd of ["decode", "encode"]) {
+    for (const cmd of ["decode", "encode", "namespace", "schema", "monitor", "route"]) {
       const r = ioam([cmd, "--help"]);
       assert.equal(r.code, 0);
       assert.match(r.out, /usage: ioam/);
@@ -31,7 +31,7 @@ describe("ioam", () => {
   });
 
   it("exits 2 with one line naming the problem on bad usage, never a stack trace", () => {
-    for (const args of [["frobnicate"], ["decode"], ["decode", "--pcap"], ["decode", "zz"], ["encode", "--src", "::1", "--dst", "x", "trace", "prealloc", "type", "1", "ns", "1", "size", "4"], ["encode", "--src", "::1", "--dst", "::2", "trace", "prealloc", "type", "1", "ns", "1", "size", "6"], ["decode", "--bogus"]]) {
+    for (const args of [["frobnicate"], ["decode"], ["decode", "--pcap"], ["decode", "zz"], ["encode", "--src", "::1", "--dst", "x", "trace", "prealloc", "type", "1", "ns", "1", "size", "4"], ["encode", "--src", "::1", "--dst", "::2", "trace", "prealloc", "type", "1", "ns", "1", "size", "6"], ["decode", "--bogus"], ["route", "add", "2001:db8::/64", "encap", "ioam6", "trace", "prealloc", "type", "0x800000", "ns", "1", "size", "6"], ["route", "add", "2001:db8::/64"], ["route", "del"], ["route", "show", "extra"]]) {
       const r = ioam(args);
       assert.equal(r.code, 2, args.join(" "));
       assert.match(r.err, /^ioam: .+\n$/);
