@@ -45,5 +45,11 @@ describe("ioam status", { skip }, () => {
     assert.equal(state.events, "present");
     assert.equal(state.nfqueue, existsSync("/proc/net/netfilter/nfnetlink_queue") ? "present" : state.nfqueue);
     assert.ok(s.features.every((x) => x.consequence.length > 20));
+    // The lwtunnel verdict agrees with what the kernel does with an encap ioam6 route.
+    const add = runIoam(["--netns", ns, "route", "add", "2001:db8:99::/64", "encap", "ioam6", "trace", "prealloc", "type", "0x800000", "ns", "123", "size", "12", "dev", "west"], bin.path);
+    if (add.code === 0) runIoam(["--netns", ns, "route", "del", "2001:db8:99::/64", "dev", "west"], bin.path);
+    else assert.match(add.err, /CONFIG_IPV6_IOAM6_LWTUNNEL/);
+    assert.equal(state.lwtunnel, add.code === 0 ? "present" : "missing");
+    assert.deepEqual((s as unknown as { routes: unknown[] }).routes, []);
   });
 });

@@ -4,6 +4,8 @@
 import { readIoamState } from "../../linux/ioam-state.js";
 import { type Feature, probeFeatures } from "../../linux/features.js";
 import { Ioam6Client } from "../../linux/netlink/ioam6-family.js";
+import { RouteClient } from "../../linux/rtnetlink/route-client.js";
+import { inMainTable, isIoam6Route, routeJson, routeLine } from "../format-route.js";
 import { bytesToHex0x } from "../../wire/hex.js";
 import { UsageError } from "../../wire/errors.js";
 import type { ParsedArgs } from "../args.js";
@@ -26,6 +28,7 @@ async function run(a: ParsedArgs): Promise<number> {
   try {
     const features = probeFeatures(client);
     const state = client ? await readIoamState(client) : null;
+    const routes = await ioam6Routes();
     const out = new OutputBuffer();
     if (a.booleans.has("json")) {
       out.line(JSON.stringify({
@@ -33,9 +36,10 @@ async function run(a: ParsedArgs): Promise<number> {
         interfaces: state && [...state.interfaces].map(([ifname, i]) => ({ ifname, ...i })),
         namespaces: state && [...state.namespaces].map(([id, n]) => ({ namespace: id, ...n, ...(n.wide !== undefined ? { wide: "0x" + n.wide.toString(16).padStart(16, "0") } : {}) })),
         schemas: state && [...state.schemas].map(([id, d]) => ({ schema: id, data: bytesToHex0x(d) })),
+        routes: routes.json,
         features,
       }));
-    } else writeHuman(out, state, features);
+    } else writeHuman(out, state, routes.lines, features);
     await out.flush();
     return 0;
   } finally {
@@ -43,7 +47,19 @@ async function run(a: ParsedArgs): Promise<number> {
   }
 }
 
-function writeHuman(out: OutputBuffer, state: Awaited<ReturnType<typeof readIoamState>> | null, features: Feature[]): void {
+/** The ioam6 routes of the main table, as ip -6 route prints them and as JSON. */
+async function ioam6Routes(): Promise<{ lines: string[]; json: Array<Record<string, unknown>> }> {
+  const rc = RouteClient.open();
+  try {
+    const names = await rc.linkNames();
+    const routes = (await rc.routes()).filter((r) => inMainTable(r) && isIoam6Route(r));
+    return { lines: routes.map((r) => routeLine(r, names)), json: routes.map((r) => routeJson(r, names)) };
+  } finally {
+    rc.close();
+  }
+}
+
+function writeHuman(out: OutputBuffer, state: Awaited<ReturnType<typeof readIoamState>> | null, routes: string[], features: Feature[]): void {
   if (state) {
     out.line(`node: id ${state.node.id} wide ${state.node.wide}`);
     out.line("interfaces:");
@@ -57,6 +73,8 @@ function writeHuman(out: OutputBuffer, state: Awaited<ReturnType<typeof readIoam
       out.line("  " + schemaLine({ id, data, ...(ns !== undefined ? { namespace: ns } : {}) }));
     }
   }
+  out.line(`ioam6 routes:${routes.length ? "" : " none"}`);
+  for (const r of routes) out.line("  " + r);
   out.line("kernel features:");
   const width = Math.max(...features.map((f) => f.name.length));
   for (const f of features) out.line(`  ${f.name.padEnd(width)}  ${f.state.padEnd(7)}  ${f.source}: ${f.consequence}`);
@@ -68,7 +86,7 @@ export const statusCommand: Command = {
   help: `usage: ioam [--netns NAME] status [--json]
 
 One view of a node's IOAM: node ids, every interface's enable state and ids, IOAM namespaces
-and schemas (as ip ioam shows them), and which kernel features are present or missing —
+and schemas (as ip ioam shows them), encap ioam6 routes (as ip -6 route shows them), and which kernel features are present or missing —
 transit, Generic Netlink, events, the encap ioam6 lwtunnel, NFQUEUE — with the consequence
 of each.
 
