@@ -1,0 +1,84 @@
+// The decapsulating node at the IOAM domain edge (linux-ioam6.md §8, RFC 9197 §4): it first
+// processes the received Hop-by-Hop header as any IOAM node does (fill, event — Linux does the
+// same on the outer header before its ip6 tunnel strips it), then removes the IOAM data — the
+// whole outer header of an encap packet, or the IOAM options of an inline one (which Linux
+// never removes) — and hands what the packet carried to a sink, where the collector listens.
+
+import { IPPROTO } from "../wire/ext-header.js";
+import type { IoamOption } from "../wire/ioam/option.js";
+import { IPV6 } from "../wire/ipv6.js";
+import { decodePacket } from "../wire/packet.js";
+import type { PacketContext } from "./context.js";
+import type { NodeCounters } from "./counters.js";
+import type { TraceEventRecord } from "./events.js";
+import { type TransitResult, transitPacket } from "./transit.js";
+import type { NodeState } from "./state.js";
+
+/** What reaches the sink: the IOAM options as they arrived here (after this node's fill). */
+export interface DecapRecord {
+  source: "decap";
+  mode: "encap" | "inline";
+  /** Addresses of the header that carried the options (the outer one for encap). */
+  src: string;
+  dst: string;
+  options: IoamOption[];
+}
+
+export type DecapResult =
+  | { outcome: "decap-encap" | "decap-inline"; packet: Uint8Array }
+  | { outcome: "no-ioam"; packet: Uint8Array }
+  | { outcome: "drop"; transit: TransitResult };
+
+/**
+ * Decapsulates the IPv6 packet `p` received at this node. The returned packet is a new array
+ * (or `p` itself when it carried no IOAM). `onEvent` gets the kernel-equivalent event.
+ */
+export function decapsulate(p: Uint8Array, node: NodeState, ctx: PacketContext, counters: NodeCounters, sink: (r: DecapRecord) => void, onEvent?: (e: TraceEventRecord) => void): DecapResult {
+  const b = p.slice();
+  const transit = transitPacket(b, 0, b.length, node, ctx, counters, onEvent);
+  if (transit.verdict === "drop") return { outcome: "drop", transit };
+  const rec = decodePacket(b);
+  const hbh = rec.extHeaders[0];
+  const ioam = rec.options.filter((o) => o.header === "hop");
+  if (!hbh || hbh.kind !== "hop" || ioam.length === 0) return { outcome: "no-ioam", packet: p };
+  const mode = hbh.nextHeader === IPPROTO.IPV6 ? "encap" : "inline";
+  sink({ source: "decap", mode, src: rec.ipv6.src, dst: rec.ipv6.dst, options: ioam });
+  if (mode === "encap") return { outcome: "decap-encap", packet: b.slice(hbh.offset + hbh.length) };
+  const others = hbh.tlvs.filter((t) => t.type > 1); // options other than Pad1/PadN stay
+  const rebuilt = others.length === 0 ? new Uint8Array(0) : relaidHeader(b, hbh.offset, others);
+  return { outcome: "decap-inline", packet: replaceHeader(b, hbh.offset, hbh.length, rebuilt) };
+}
+
+/**
+ * The packet with the extension header at [at, at + len) replaced by `header` (empty: removed,
+ * its Next Header moving up); Payload Length follows.
+ */
+function replaceHeader(b: Uint8Array, at: number, len: number, header: Uint8Array): Uint8Array {
+  const out = new Uint8Array(b.length - len + header.length);
+  out.set(b.subarray(0, at));
+  out.set(header, at);
+  out.set(b.subarray(at + len), at + header.length);
+  if (header.length === 0) out[IPV6.NEXT_HEADER] = b[at]!; // a Hop-by-Hop header always follows the IPv6 header
+  const payload = out.length - IPV6.LENGTH;
+  out[4] = payload >>> 8;
+  out[5] = payload & 0xff;
+  return out;
+}
+
+/**
+ * A Hop-by-Hop header holding only `tlvs` (the non-IOAM options), each at its old offset
+ * modulo 8 so its alignment requirement still holds, with at most 7 octets of padding in a
+ * row (Linux drops more) and zero-filled PadN.
+ */
+function relaidHeader(b: Uint8Array, at: number, tlvs: ReadonlyArray<{ offset: number; type: number }>): Uint8Array {
+  const bytes: number[] = [b[at]!, 0];
+  const pad = (n: number) => (n === 1 ? bytes.push(0) : n > 1 ? bytes.push(1, n - 2, ...new Array<number>(n - 2).fill(0)) : 0);
+  for (const t of tlvs) {
+    pad((((t.offset - at) - bytes.length) % 8 + 8) % 8);
+    const len = 2 + b[t.offset + 1]!;
+    bytes.push(...b.subarray(t.offset, t.offset + len));
+  }
+  pad((8 - (bytes.length % 8)) % 8);
+  bytes[1] = bytes.length / 8 - 1;
+  return Uint8Array.from(bytes);
+}
