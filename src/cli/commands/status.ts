@@ -4,6 +4,8 @@
 import { readIoamState } from "../../linux/ioam-state.js";
 import { type Feature, probeFeatures } from "../../linux/features.js";
 import { Ioam6Client } from "../../linux/netlink/ioam6-family.js";
+import { readInterfaces, readNodeIds } from "../../linux/ioam6-sysctl.js";
+import { KernelError } from "../../linux/kernel-error.js";
 import { RouteClient } from "../../linux/rtnetlink/route-client.js";
 import { inMainTable, isIoam6Route, routeJson, routeLine } from "../format-route.js";
 import { bytesToHex0x } from "../../wire/hex.js";
@@ -27,23 +29,38 @@ async function run(a: ParsedArgs): Promise<number> {
   const client = await openClient();
   try {
     const features = probeFeatures(client);
-    const state = client ? await readIoamState(client) : null;
+    const { state, denied } = client ? await readState(client) : { state: null, denied: undefined };
     const routes = await ioam6Routes();
     const out = new OutputBuffer();
     if (a.booleans.has("json")) {
       out.line(JSON.stringify({
         node: state && { id: state.node.id, wide: "0x" + state.node.wide.toString(16) },
         interfaces: state && [...state.interfaces].map(([ifname, i]) => ({ ifname, ...i })),
-        namespaces: state && [...state.namespaces].map(([id, n]) => ({ namespace: id, ...n, ...(n.wide !== undefined ? { wide: "0x" + n.wide.toString(16).padStart(16, "0") } : {}) })),
-        schemas: state && [...state.schemas].map(([id, d]) => ({ schema: id, data: bytesToHex0x(d) })),
+        ...(denied ? { denied } : {}),
+        namespaces: denied ? null : state && [...state.namespaces].map(([id, n]) => ({ namespace: id, ...n, ...(n.wide !== undefined ? { wide: "0x" + n.wide.toString(16).padStart(16, "0") } : {}) })),
+        schemas: denied ? null : state && [...state.schemas].map(([id, d]) => ({ schema: id, data: bytesToHex0x(d) })),
         routes: routes.json,
         features,
       }));
-    } else writeHuman(out, state, routes.lines, features);
+    } else writeHuman(out, state, denied, routes.lines, features);
     await out.flush();
     return 0;
   } finally {
     client?.close();
+  }
+}
+
+type State = Awaited<ReturnType<typeof readIoamState>>;
+
+/** The kernel state; without CAP_NET_ADMIN the IOAM6 dumps are refused, the sysctls still readable. */
+async function readState(client: Ioam6Client): Promise<{ state: State; denied?: string }> {
+  try {
+    return { state: await readIoamState(client) };
+  } catch (e) {
+    if (!(e instanceof KernelError) || (e.errnoName !== "EPERM" && e.errnoName !== "EACCES")) throw e;
+    const node = readNodeIds();
+    const interfaces = new Map(readInterfaces().map(({ name, ...i }) => [name, i]));
+    return { state: { node, interfaces, namespaces: new Map(), schemas: new Map() }, denied: "listing IOAM namespaces and schemas needs CAP_NET_ADMIN (run as root)" };
   }
 }
 
@@ -59,14 +76,15 @@ async function ioam6Routes(): Promise<{ lines: string[]; json: Array<Record<stri
   }
 }
 
-function writeHuman(out: OutputBuffer, state: Awaited<ReturnType<typeof readIoamState>> | null, routes: string[], features: Feature[]): void {
+function writeHuman(out: OutputBuffer, state: State | null, denied: string | undefined, routes: string[], features: Feature[]): void {
   if (state) {
     out.line(`node: id ${state.node.id} wide ${state.node.wide}`);
     out.line("interfaces:");
     for (const [name, i] of state.interfaces) out.line("  " + interfaceLine({ name, ...i }));
-    out.line(`namespaces:${state.namespaces.size ? "" : " none"}`);
+    if (denied) out.line(`namespaces, schemas: not shown: ${denied}`);
+    else out.line(`namespaces:${state.namespaces.size ? "" : " none"}`);
     for (const [id, n] of state.namespaces) out.line("  " + namespaceLine({ id, ...n }));
-    out.line(`schemas:${state.schemas.size ? "" : " none"}`);
+    if (!denied) out.line(`schemas:${state.schemas.size ? "" : " none"}`);
     const boundTo = new Map([...state.namespaces].filter(([, n]) => n.schema !== undefined).map(([id, n]) => [n.schema!, id]));
     for (const [id, data] of state.schemas) {
       const ns = boundTo.get(id);
