@@ -2,7 +2,7 @@
 // block is written just below the space already used, fields in bit order, then RemainingLen
 // shrinks by NodeLen plus the opaque snapshot's words. Overflow instead when there is no room.
 
-import { writeU16, writeU32, writeUBig } from "../wire/_be.js";
+import { writeU16, writeU32 } from "../wire/_be.js";
 import { TRACE } from "../wire/ioam/trace.js";
 import { OSS_BIT, UNDEFINED_BITS_MASK } from "../wire/ioam/trace-type.js";
 import type { PacketContext } from "./context.js";
@@ -49,8 +49,8 @@ export function fillTrace(b: Uint8Array, ipv6Start: number, body: number, node: 
   if (type & 0x020000) (writeU32(b, at, outIf ? (ctx.queueDepth ?? U32_NONE) : U32_NONE), (at += 4));
   if (type & 0x010000) (writeU32(b, at, U32_NONE), (at += 4)); // checksum complement: not computed
   if (type & 0x008000) {
-    b[at] = hop;
-    writeUBig(b, at + 1, node.nodeIdWide & 0x00ffffffffffffffn, 7);
+    writeU32(b, at, ((hop << 24) | node.nodeIdWideHi) >>> 0);
+    writeU32(b, at + 4, node.nodeIdWideLo);
     at += 8;
   }
   if (type & 0x004000) {
@@ -58,7 +58,7 @@ export function fillTrace(b: Uint8Array, ipv6Start: number, body: number, node: 
     writeU32(b, at + 4, outIf ? outIf.wide : U32_NONE);
     at += 8;
   }
-  if (type & 0x002000) (writeUBig(b, at, ns.wide, 8), (at += 8));
+  if (type & 0x002000) (writeU32(b, at, ns.wideHi), writeU32(b, at + 4, ns.wideLo), (at += 8));
   if (type & 0x001000) (writeU32(b, at, U32_NONE), (at += 4)); // buffer occupancy: not measured
   for (let bit = 0x000800; bit & UNDEFINED_BITS_MASK; bit >>>= 1) if (type & bit) (writeU32(b, at, U32_NONE), (at += 4));
   if (type & OSS_BIT) writeOpaqueSnapshot(b, at, ns);

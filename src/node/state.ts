@@ -20,12 +20,18 @@ export interface SchemaState {
 export interface NamespaceState {
   data: number;
   wide: bigint;
+  /** `wide` as two 32-bit halves, for the fill (BigInt arithmetic per packet is slow). */
+  wideHi: number;
+  wideLo: number;
   schema?: SchemaState;
 }
 
 export interface NodeState {
   nodeId: number;
   nodeIdWide: bigint;
+  /** `nodeIdWide` (56 bits) as its upper 24 and lower 32 bits. Build a new state to change the ids. */
+  nodeIdWideHi: number;
+  nodeIdWideLo: number;
   interfaces: Map<string, InterfaceState>;
   namespaces: Map<number, NamespaceState>;
 }
@@ -46,14 +52,16 @@ export function createNodeState(c: NodeConfig): NodeState {
   const schemas = new Map((c.schemas ?? []).map((s) => [s.id, { id: s.id, data: padTo4(s.data) }]));
   const namespaces = new Map<number, NamespaceState>();
   for (const n of c.namespaces ?? []) {
-    const ns: NamespaceState = { data: n.data ?? UNAVAILABLE.U32, wide: n.wide ?? UNAVAILABLE.U64 };
+    const wide = n.wide ?? UNAVAILABLE.U64;
+    const ns: NamespaceState = { data: n.data ?? UNAVAILABLE.U32, wide, wideHi: Number(wide >> 32n), wideLo: Number(wide & 0xffffffffn) };
     const schema = n.schema === undefined ? undefined : schemas.get(n.schema);
     if (n.schema !== undefined && !schema) throw new RangeError(`IOAM namespace ${n.id} names schema ${n.schema}, which the config lacks`);
     if (schema) ns.schema = schema;
     namespaces.set(n.id, ns);
   }
   const interfaces = new Map(Object.entries(c.interfaces ?? {}).map(([name, i]) => [name, { ...DEFAULT_INTERFACE, ...i }]));
-  return { nodeId: c.nodeId ?? 0xffffff, nodeIdWide: c.nodeIdWide ?? 0x00ffffffffffffffn, interfaces, namespaces };
+  const nodeIdWide = (c.nodeIdWide ?? 0x00ffffffffffffffn) & 0x00ffffffffffffffn;
+  return { nodeId: c.nodeId ?? 0xffffff, nodeIdWide, nodeIdWideHi: Number(nodeIdWide >> 32n), nodeIdWideLo: Number(nodeIdWide & 0xffffffffn), interfaces, namespaces };
 }
 
 /** An interface's state; interfaces the node was not told about have the kernel defaults. */

@@ -87,9 +87,22 @@ function processOption(b: Uint8Array, start: number, opt: number, optEnd: number
   }
 }
 
+/** The ingress facts the receive verdict needs; one reused object, so the hot path allocates nothing. */
+const ingressFacts = {
+  ioam6Enabled: false,
+  node: undefined as NodeState | undefined,
+  hasNamespace(id: number): boolean {
+    return this.node!.namespaces.has(id);
+  },
+};
+
 function processIoam(b: Uint8Array, start: number, opt: number, optEnd: number, node: NodeState, ctx: PacketContext, counters: NodeCounters, onEvent?: (e: TraceEventRecord) => void): TransitResult {
-  const ingress = ctx.ingress === undefined ? undefined : { ioam6Enabled: interfaceOf(node, ctx.ingress).enabled, hasNamespace: (id: number) => node.namespaces.has(id) };
-  const verdict = ingress ? linuxOptionVerdict(b, opt, optEnd, start, ingress) : "ignore-disabled";
+  let verdict: LinuxVerdict = "ignore-disabled"; // no receiving interface: nothing enables IOAM
+  if (ctx.ingress !== undefined) {
+    ingressFacts.ioam6Enabled = interfaceOf(node, ctx.ingress).enabled;
+    ingressFacts.node = node;
+    verdict = linuxOptionVerdict(b, opt, optEnd, start, ingressFacts);
+  }
   if (verdict.startsWith("drop-")) return drop(counters, verdict as TransitDrop, opt);
   if (verdict !== "process") {
     counters.ioamIgnored++;
