@@ -14,4 +14,6 @@ export interface PacketContext {
   time: { sec: number; nsec: number };
   /** Egress qdisc backlog in bytes, when known. */
   queueDepth?: number;
+  /** Egress MTU, when known: a node that would grow the packet beyond it sets Overflow instead. */
+  mtu?: number;
 }

@@ -43,7 +43,7 @@ export function fillTrace(b: Uint8Array, ipv6Start: number, body: number, node: 
   }
   const local = ctx.ingress === undefined;
   if (type & 0x200000) (writeU32(b, at, local ? U32_NONE : ctx.time.sec >>> 0), (at += 4));
-  if (type & 0x100000) (writeU32(b, at, local ? U32_NONE : Math.floor(ctx.time.nsec / 1000)), (at += 4));
+  if (type & 0x100000) (writeU32(b, at, local ? U32_NONE : ns.tsFormat === "ptp" ? ctx.time.nsec : Math.floor(ctx.time.nsec / 1000)), (at += 4));
   if (type & 0x080000) (writeU32(b, at, U32_NONE), (at += 4)); // transit delay: not measured
   if (type & 0x040000) (writeU32(b, at, ns.data), (at += 4));
   if (type & 0x020000) (writeU32(b, at, outIf ? (ctx.queueDepth ?? U32_NONE) : U32_NONE), (at += 4));

@@ -24,6 +24,16 @@ export interface NamespaceState {
   wideHi: number;
   wideLo: number;
   schema?: SchemaState;
+  /** Sub-second format of timestamps (ioam-wire.md §3.5): Linux writes microseconds; PTP is nanoseconds. */
+  tsFormat: TimestampFormat;
+}
+
+export type TimestampFormat = "posix-us" | "ptp";
+
+/** Behaviour beyond Linux, off by default so that a node is Linux-exact unless told otherwise. */
+export interface NodeFeatures {
+  /** Process Incremental Traces (IOAM type 1), which Linux ignores. */
+  incremental: boolean;
 }
 
 export interface NodeState {
@@ -34,6 +44,7 @@ export interface NodeState {
   nodeIdWideLo: number;
   interfaces: Map<string, InterfaceState>;
   namespaces: Map<number, NamespaceState>;
+  features: NodeFeatures;
 }
 
 /** What configures a node: the kernel's settings, any of them left at its default. */
@@ -41,8 +52,9 @@ export interface NodeConfig {
   nodeId?: number;
   nodeIdWide?: bigint;
   interfaces?: Record<string, Partial<InterfaceState>>;
-  namespaces?: ReadonlyArray<{ id: number; data?: number; wide?: bigint; schema?: number }>;
+  namespaces?: ReadonlyArray<{ id: number; data?: number; wide?: bigint; schema?: number; tsFormat?: TimestampFormat }>;
   schemas?: ReadonlyArray<{ id: number; data: Uint8Array }>;
+  features?: Partial<NodeFeatures>;
 }
 
 /** Defaults of net.ipv6.conf.default.ioam6_* for an interface the config does not name. */
@@ -53,7 +65,7 @@ export function createNodeState(c: NodeConfig): NodeState {
   const namespaces = new Map<number, NamespaceState>();
   for (const n of c.namespaces ?? []) {
     const wide = n.wide ?? UNAVAILABLE.U64;
-    const ns: NamespaceState = { data: n.data ?? UNAVAILABLE.U32, wide, wideHi: Number(wide >> 32n), wideLo: Number(wide & 0xffffffffn) };
+    const ns: NamespaceState = { data: n.data ?? UNAVAILABLE.U32, wide, wideHi: Number(wide >> 32n), wideLo: Number(wide & 0xffffffffn), tsFormat: n.tsFormat ?? "posix-us" };
     const schema = n.schema === undefined ? undefined : schemas.get(n.schema);
     if (n.schema !== undefined && !schema) throw new RangeError(`IOAM namespace ${n.id} names schema ${n.schema}, which the config lacks`);
     if (schema) ns.schema = schema;
@@ -61,7 +73,7 @@ export function createNodeState(c: NodeConfig): NodeState {
   }
   const interfaces = new Map(Object.entries(c.interfaces ?? {}).map(([name, i]) => [name, { ...DEFAULT_INTERFACE, ...i }]));
   const nodeIdWide = (c.nodeIdWide ?? 0x00ffffffffffffffn) & 0x00ffffffffffffffn;
-  return { nodeId: c.nodeId ?? 0xffffff, nodeIdWide, nodeIdWideHi: Number(nodeIdWide >> 32n), nodeIdWideLo: Number(nodeIdWide & 0xffffffffn), interfaces, namespaces };
+  return { nodeId: c.nodeId ?? 0xffffff, nodeIdWide, nodeIdWideHi: Number(nodeIdWide >> 32n), nodeIdWideLo: Number(nodeIdWide & 0xffffffffn), interfaces, namespaces, features: { incremental: c.features?.incremental ?? false } };
 }
 
 /** An interface's state; interfaces the node was not told about have the kernel defaults. */

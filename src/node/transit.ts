@@ -13,6 +13,8 @@ import type { PacketContext } from "./context.js";
 import type { NodeCounters } from "./counters.js";
 import type { TraceEventRecord } from "./events.js";
 import { fillTrace } from "./fill.js";
+import { incrementalInsert } from "./incremental.js";
+import { nodeLenOf } from "../wire/ioam/trace-type.js";
 import { type NodeState, interfaceOf } from "./state.js";
 
 const PAD1 = 0x00;
@@ -33,7 +35,8 @@ export type TransitDrop =
   | "jumbo"
   | Extract<LinuxVerdict, `drop-${string}`>;
 
-export type TransitResult = { verdict: "pass" } | { verdict: "drop"; reason: TransitDrop; offset: number };
+/** "pass" with `packet` when the node grew the packet (Incremental Trace): send that one instead. */
+export type TransitResult = { verdict: "pass"; packet?: Uint8Array } | { verdict: "drop"; reason: TransitDrop; offset: number };
 
 const PASS: TransitResult = { verdict: "pass" };
 
@@ -49,6 +52,7 @@ export function transitPacket(b: Uint8Array, start: number, end: number, node: N
   let off = hbh + 2;
   let padding = 0;
   let options = 0;
+  incrementalAt = -1;
   while (off < hbhEnd) {
     if (b[off] === PAD1) {
       if (++padding > 7) return drop(counters, "bad-padding", off);
@@ -70,7 +74,22 @@ export function transitPacket(b: Uint8Array, start: number, end: number, node: N
     }
     off = optEnd;
   }
-  return PASS;
+  if (incrementalAt < 0) return PASS;
+  const ns = node.namespaces.get((b[incrementalAt + IOAM_OPT.BODY]! << 8) | b[incrementalAt + IOAM_OPT.BODY + 1]!)!;
+  const r = incrementalInsert(b, incrementalAt, node, ns, ctx, true, ctx.mtu);
+  counters[r.outcome === "inserted" ? "ioamFilled" : r.outcome === "already-overflowed" ? "ioamAlreadyOverflowed" : "ioamOverflowed"]++;
+  return r.packet === b ? PASS : { verdict: "pass", packet: r.packet };
+}
+
+/** The first Incremental Trace this walk found to process (-1: none); set by processIoam. */
+let incrementalAt = -1;
+
+/** Whether a node with the incremental feature processes the type-1 option at `opt`: whole header, NodeLen right, namespace known (else ignored, as RFC 9197 nodes ignore what they cannot process). */
+function takesIncremental(b: Uint8Array, opt: number, optEnd: number, node: NodeState): boolean {
+  const body = opt + IOAM_OPT.BODY;
+  if (!node.features.incremental || b[opt + IOAM_OPT.IOAM_TYPE] !== 1 || incrementalAt >= 0 || optEnd - body < TRACE.DATA) return false;
+  const type = (b[body + TRACE.TYPE]! << 16) | (b[body + TRACE.TYPE + 1]! << 8) | b[body + TRACE.TYPE + 2]!;
+  return b[body + TRACE.NODELEN_FLAGS]! >>> 3 === nodeLenOf(type) && node.namespaces.has((b[body]! << 8) | b[body + 1]!);
 }
 
 function processOption(b: Uint8Array, start: number, opt: number, optEnd: number, node: NodeState, ctx: PacketContext, counters: NodeCounters, onEvent?: (e: TraceEventRecord) => void): TransitResult {
@@ -104,6 +123,10 @@ function processIoam(b: Uint8Array, start: number, opt: number, optEnd: number, 
     verdict = linuxOptionVerdict(b, opt, optEnd, start, ingressFacts);
   }
   if (verdict.startsWith("drop-")) return drop(counters, verdict as TransitDrop, opt);
+  if (verdict === "ignore-not-prealloc" && takesIncremental(b, opt, optEnd, node)) {
+    incrementalAt = opt; // inserted after the walk: growing the packet moves what follows
+    return PASS;
+  }
   if (verdict !== "process") {
     counters.ioamIgnored++;
     return PASS;

@@ -1,0 +1,89 @@
+// Incremental Trace (IOAM type 1; RFC 9197 §4.4, ioam-wire.md §3.2), which Linux ignores: a
+// node inserts its block right after the trace header, in front of older entries, and the
+// option, the Hop-by-Hop header (re-padded to 8 octets) and the IPv6 Payload Length grow.
+// No room in the RemainingLen budget, in Opt Data Len (≤ 255) or under the egress MTU → the
+// node sets Overflow instead. The block itself is written by the one fill (fill.ts), into a
+// scratch Pre-allocated trace with room for exactly this node.
+
+import { IOAM_OPT } from "../wire/ioam/option.js";
+import { TRACE } from "../wire/ioam/trace.js";
+import { OSS_BIT } from "../wire/ioam/trace-type.js";
+import { IPV6 } from "../wire/ipv6.js";
+import type { PacketContext } from "./context.js";
+import { fillTrace } from "./fill.js";
+import type { NamespaceState, NodeState } from "./state.js";
+
+const OVERFLOW = 0x04;
+const PAD1 = 0;
+const PADN = 1;
+
+export type IncrementalOutcome = "inserted" | "already-overflowed" | "overflowed" | "overflowed-mtu";
+
+/**
+ * This node's insertion into the Incremental Trace option at `opt` of the packet `p`, whose
+ * Hop-by-Hop header follows the IPv6 header. Returns the packet to send: a new, longer one
+ * when inserted, else `p` (with Overflow set when there was no room).
+ */
+export function incrementalInsert(p: Uint8Array, opt: number, node: NodeState, ns: NamespaceState, ctx: PacketContext, isInput: boolean, mtu?: number): { outcome: IncrementalOutcome; packet: Uint8Array } {
+  const body = opt + IOAM_OPT.BODY;
+  const flagsAt = body + TRACE.NODELEN_FLAGS;
+  if (p[flagsAt]! & OVERFLOW) return { outcome: "already-overflowed", packet: p };
+  const nodeLen = p[flagsAt]! >>> 3;
+  const type = (p[body + TRACE.TYPE]! << 16) | (p[body + TRACE.TYPE + 1]! << 8) | p[body + TRACE.TYPE + 2]!;
+  const words = nodeLen + (type & OSS_BIT ? (ns.schema ? 1 + (ns.schema.data.length >>> 2) : 1) : 0);
+  const remLen = p[body + TRACE.REMLEN]! & 0x7f;
+  const overflow = (outcome: IncrementalOutcome) => ((p[flagsAt] = p[flagsAt]! | OVERFLOW), { outcome, packet: p });
+  if (words === 0 || remLen < words || p[opt + 1]! + 4 * words > 255) return overflow("overflowed");
+  const hbhEnd = IPV6.LENGTH + (p[IPV6.LENGTH + 1]! + 1) * 8;
+  const contentEnd = lastOptionEnd(p, hbhEnd);
+  const newHbhLen = (contentEnd - IPV6.LENGTH + 4 * words + 7) & ~7;
+  const grow = newHbhLen - (hbhEnd - IPV6.LENGTH);
+  if (mtu !== undefined && p.length + grow > mtu) return overflow("overflowed-mtu");
+
+  const insertAt = body + TRACE.DATA;
+  const out = new Uint8Array(p.length + grow);
+  out.set(p.subarray(0, insertAt));
+  out.set(nodeBlock(p, body, node, ns, ctx, isInput, words), insertAt);
+  out.set(p.subarray(insertAt, contentEnd), insertAt + 4 * words);
+  writePadding(out, contentEnd + 4 * words, IPV6.LENGTH + newHbhLen);
+  out.set(p.subarray(hbhEnd), IPV6.LENGTH + newHbhLen);
+  out[opt + 1] = p[opt + 1]! + 4 * words;
+  out[body + TRACE.REMLEN] = (p[body + TRACE.REMLEN]! & 0x80) | (remLen - words);
+  out[IPV6.LENGTH + 1] = newHbhLen / 8 - 1;
+  const payload = out.length - IPV6.LENGTH;
+  out[4] = payload >>> 8;
+  out[5] = payload & 0xff;
+  return { outcome: "inserted", packet: out };
+}
+
+/** The node's block, filled by fillTrace into a scratch trace that has room for exactly it. */
+function nodeBlock(p: Uint8Array, body: number, node: NodeState, ns: NamespaceState, ctx: PacketContext, isInput: boolean, words: number): Uint8Array {
+  const scratch = new Uint8Array(IPV6.LENGTH + TRACE.DATA + 4 * words);
+  scratch.set(p.subarray(0, IPV6.LENGTH)); // the hop limit the fill records
+  scratch.set(p.subarray(body, body + TRACE.DATA), IPV6.LENGTH);
+  scratch[IPV6.LENGTH + TRACE.REMLEN] = words;
+  fillTrace(scratch, 0, IPV6.LENGTH, node, ns, ctx, isInput);
+  return scratch.subarray(IPV6.LENGTH + TRACE.DATA);
+}
+
+/** End of the last non-padding option of the Hop-by-Hop header ending at `hbhEnd`. */
+function lastOptionEnd(p: Uint8Array, hbhEnd: number): number {
+  let end = IPV6.LENGTH + 2;
+  for (let o = end; o < hbhEnd; ) {
+    if (p[o] === PAD1) {
+      o++;
+      continue;
+    }
+    const next = o + 2 + p[o + 1]!;
+    if (p[o] !== PADN) end = next;
+    o = next;
+  }
+  return end;
+}
+
+/** Pad1 or a zero PadN over [from, to). */
+function writePadding(b: Uint8Array, from: number, to: number): void {
+  const n = to - from;
+  if (n === 1) b[from] = PAD1;
+  else if (n > 1) (b[from] = PADN), (b[from + 1] = n - 2);
+}
