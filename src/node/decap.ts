@@ -39,11 +39,15 @@ export function decapsulate(p: Uint8Array, node: NodeState, ctx: PacketContext, 
   if (transit.verdict === "drop") return { outcome: "drop", transit };
   const rec = decodePacket(b);
   const hbh = rec.extHeaders[0];
+  const last = rec.extHeaders[rec.extHeaders.length - 1];
+  // Encap: the outer headers (Hop-by-Hop, maybe Destination Options with E2E) end in IPv6-in-IPv6.
+  if (last && last.nextHeader === IPPROTO.IPV6 && rec.options.length > 0) {
+    sink({ source: "decap", mode: "encap", src: rec.ipv6.src, dst: rec.ipv6.dst, options: rec.options });
+    return { outcome: "decap-encap", packet: b.slice(last.offset + last.length) };
+  }
   const ioam = rec.options.filter((o) => o.header === "hop");
   if (!hbh || hbh.kind !== "hop" || ioam.length === 0) return { outcome: "no-ioam", packet: p };
-  const mode = hbh.nextHeader === IPPROTO.IPV6 ? "encap" : "inline";
-  sink({ source: "decap", mode, src: rec.ipv6.src, dst: rec.ipv6.dst, options: ioam });
-  if (mode === "encap") return { outcome: "decap-encap", packet: b.slice(hbh.offset + hbh.length) };
+  sink({ source: "decap", mode: "inline", src: rec.ipv6.src, dst: rec.ipv6.dst, options: ioam });
   const others = hbh.tlvs.filter((t) => t.type > 1); // options other than Pad1/PadN stay
   const rebuilt = others.length === 0 ? new Uint8Array(0) : relaidHeader(b, hbh.offset, others);
   return { outcome: "decap-inline", packet: replaceHeader(b, hbh.offset, hbh.length, rebuilt) };

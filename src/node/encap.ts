@@ -7,8 +7,13 @@
 // the wire bytes equal what the lwtunnel would send; and a packet that would exceed the
 // egress MTU is sent uninstrumented and counted.
 
-import { insertHopByHop } from "../wire/encap.js";
+import { writeU32 } from "../wire/_be.js";
+import { type OptionSpec, buildPacketRecord } from "../wire/build.js";
 import { IPPROTO } from "../wire/ext-header.js";
+import { DEX_EXT_FLOW_ID, DEX_EXT_SEQ } from "../wire/ioam/dex.js";
+import { E2E_SEQ32, E2E_SEQ64, E2E_TS_FRAC, E2E_TS_SEC } from "../wire/ioam/e2e.js";
+import { IOAM_OPT } from "../wire/ioam/option.js";
+import { encodePacket } from "../wire/packet.js";
 import { IPV6 } from "../wire/ipv6.js";
 import { parseIpv6Address } from "../wire/ipv6-address.js";
 import type { TraceFlags } from "../wire/ioam/trace.js";
@@ -26,7 +31,12 @@ export interface EncapPolicy {
   freqN: number;
   tunsrc?: string;
   tundst?: string;
-  trace: { namespaceId: number; traceType: number; size: number; flags?: TraceFlags; reserved?: number };
+  /** A Pre-allocated Trace to carry (the lwtunnel's only option). */
+  trace?: { namespaceId: number; traceType: number; size: number; flags?: TraceFlags; reserved?: number };
+  /** Edge-to-Edge (RFC 9197 §4.6), in an outer Destination Options header: encap mode only. */
+  e2e?: { namespaceId: number; e2eType: number };
+  /** Direct Export (RFC 9326): asks nodes to export `traceType`'s data; with a Flow ID and/or sequence numbers. */
+  dex?: { namespaceId: number; traceType: number; flowId?: number; seq?: boolean };
 }
 
 export type EncapOutcome = "inline" | "encap" | "skipped-frequency" | "skipped-hop-by-hop" | "skipped-mtu" | "skipped-hop-limit";
@@ -43,17 +53,20 @@ export interface EncapPacketFacts {
   tunnelSource?: string;
 }
 
-const TRACE_BODY_IN_HBH = 8; // 2 (nh, len) + 2 (PadN 01 00) + 4 (option header)
 
 export class Encapsulator {
   /** Packets that reached the frequency step (the lwtunnel's u32 counter). */
   private counter = 0;
-  private readonly hbh: Uint8Array;
+  /** Sequence numbers of the E2E and DEX options (per policy: a policy is one packet group / flow). */
+  private e2eSeq = 0n;
+  private dexSeq = 0;
+  private readonly t: HeadersTemplate;
   private readonly tundst: Uint8Array | undefined;
   private readonly tunsrc: Uint8Array | undefined;
 
   constructor(readonly policy: EncapPolicy) {
-    this.hbh = hopByHopTemplate(policy);
+    if (policy.e2e && policy.mode !== "encap") throw new RangeError("an E2E option travels in an outer Destination Options header: it needs mode encap");
+    this.t = headersTemplate(policy);
     this.tundst = policy.tundst === undefined ? undefined : address(policy.tundst, "tundst");
     this.tunsrc = policy.tunsrc === undefined ? undefined : address(policy.tunsrc, "tunsrc");
     if (policy.mode !== "inline" && !this.tundst) throw new RangeError(`mode ${policy.mode} needs a tunnel destination (tundst)`);
@@ -72,26 +85,35 @@ export class Encapsulator {
     if (c % this.policy.freqN >= this.policy.freqK) return { outcome: "skipped-frequency", packet: p };
     const inline = this.policy.mode === "inline" || (this.policy.mode === "auto" && ctx.ingress === undefined);
     if (inline && p[IPV6.NEXT_HEADER] === IPPROTO.HOPOPTS) return { outcome: "skipped-hop-by-hop", packet: p };
-    const grow = this.hbh.length + (inline ? 0 : IPV6.LENGTH);
+    const grow = this.t.bytes.length + (inline ? 0 : IPV6.LENGTH);
     if (facts.mtu !== undefined && p.length + grow > facts.mtu) {
       counters.encap_skipped_mtu++;
       return { outcome: "skipped-mtu", packet: p };
     }
     const out = inline ? this.insertInline(p) : this.encapsulate(p, facts, forwarding);
-    const ns = node.namespaces.get(this.policy.trace.namespaceId);
-    // The lwtunnel records the hop limit as it is after forwarding; at prerouting that is one less than now.
-    if (ns) fillTrace(out, 0, IPV6.LENGTH + TRACE_BODY_IN_HBH, node, ns, ctx, forwarding);
+    this.fillOptions(out, node, ctx, forwarding);
     if (inline) counters.encapInline++;
     else counters.encapOuter++;
     return { outcome: inline ? "inline" : "encap", packet: out };
   }
 
+  /** The per-packet fields: this node's trace data, E2E sequence and timestamps, DEX sequence. */
+  private fillOptions(out: Uint8Array, node: NodeState, ctx: PacketContext, forwarding: boolean): void {
+    const { trace, e2e, dex } = this.policy;
+    const ns = trace && node.namespaces.get(trace.namespaceId);
+    // The lwtunnel records the hop limit as it is after forwarding; at prerouting that is one less than now.
+    if (ns) fillTrace(out, 0, IPV6.LENGTH + this.t.traceAt + IOAM_OPT.BODY, node, ns, ctx, forwarding);
+    if (e2e) writeE2eFields(out, IPV6.LENGTH + this.t.e2eAt + IOAM_OPT.BODY + 4, e2e.e2eType, this.e2eSeq++, ctx, node.namespaces.get(e2e.namespaceId)?.tsFormat ?? "posix-us");
+    if (dex?.seq) writeU32(out, IPV6.LENGTH + this.t.dexAt + IOAM_OPT.BODY + 8 + (dex.flowId !== undefined ? 4 : 0), this.dexSeq++ >>> 0);
+  }
+
   private insertInline(p: Uint8Array): Uint8Array {
-    const out = new Uint8Array(p.length + this.hbh.length);
+    const tpl = this.t.bytes;
+    const out = new Uint8Array(p.length + tpl.length);
     out.set(p.subarray(0, IPV6.LENGTH));
-    out.set(this.hbh, IPV6.LENGTH);
-    out[IPV6.LENGTH] = p[IPV6.NEXT_HEADER]!;
-    out.set(p.subarray(IPV6.LENGTH), IPV6.LENGTH + this.hbh.length);
+    out.set(tpl, IPV6.LENGTH);
+    out[IPV6.LENGTH + this.t.nextHeaderAt] = p[IPV6.NEXT_HEADER]!;
+    out.set(p.subarray(IPV6.LENGTH), IPV6.LENGTH + tpl.length);
     out[IPV6.NEXT_HEADER] = IPPROTO.HOPOPTS;
     setPayloadLength(out, 0);
     return out;
@@ -100,14 +122,14 @@ export class Encapsulator {
   private encapsulate(p: Uint8Array, facts: EncapPacketFacts, forwarding: boolean): Uint8Array {
     const src = this.tunsrc ?? (facts.tunnelSource === undefined ? undefined : address(facts.tunnelSource, "tunnel source"));
     if (!src) throw new RangeError("encap mode without tunsrc needs the selected tunnel source address (facts.tunnelSource)");
-    const at = IPV6.LENGTH + this.hbh.length;
+    const at = IPV6.LENGTH + this.t.bytes.length;
     const out = new Uint8Array(at + p.length);
     out.set(p.subarray(0, IPV6.LENGTH)); // version, traffic class, flow label, hop limit copied
-    out[IPV6.NEXT_HEADER] = IPPROTO.HOPOPTS;
+    out[IPV6.NEXT_HEADER] = this.t.firstHeader;
     out.set(src, 8);
     out.set(this.tundst!, 24);
-    out.set(this.hbh, IPV6.LENGTH);
-    out[IPV6.LENGTH] = IPPROTO.IPV6;
+    out.set(this.t.bytes, IPV6.LENGTH);
+    out[IPV6.LENGTH + this.t.nextHeaderAt] = IPPROTO.IPV6;
     out.set(p, at);
     // The kernel forwards (and decrements) only the outer header: the inner one must already
     // carry the value the lwtunnel, running after forwarding, would have copied.
@@ -129,13 +151,47 @@ function address(text: string, what: string): Uint8Array {
   return a;
 }
 
-/** The Hop-by-Hop header of §1.3 (PadN, the trace option with zeroed data space, tail PadN), laid out by the codec. */
-function hopByHopTemplate(policy: EncapPolicy): Uint8Array {
-  const t = policy.trace;
-  const flags = t.flags ?? { overflow: false, loopback: false, active: false, unknownBits: 0 };
-  const empty = new Uint8Array(IPV6.LENGTH);
-  empty[0] = 0x60;
-  empty[IPV6.NEXT_HEADER] = IPPROTO.NONE;
-  const withHbh = insertHopByHop(empty, [{ kind: "trace", variant: "prealloc", namespaceId: t.namespaceId, nodeLen: nodeLenOf(t.traceType), flags, remainingLen: t.size / 4, traceType: t.traceType, reserved: t.reserved ?? 0, nodes: [] }])!;
-  return withHbh.slice(IPV6.LENGTH);
+/** The extension headers an encapsulator adds, laid out once, and where its per-packet fields are. */
+interface HeadersTemplate {
+  bytes: Uint8Array;
+  /** Offsets within `bytes`: the IOAM option TLVs, and the Next Header octet of the last header. */
+  traceAt: number;
+  e2eAt: number;
+  dexAt: number;
+  nextHeaderAt: number;
+  /** Protocol number of the first header (Hop-by-Hop, or Destination Options for E2E alone). */
+  firstHeader: number;
+}
+
+/**
+ * The headers of §1.3 (PadN, the trace option with zeroed data space, tail PadN), plus DEX in
+ * the Hop-by-Hop header and E2E in a Destination Options header (RFC 9486 §4), laid out by the codec.
+ */
+function headersTemplate(policy: EncapPolicy): HeadersTemplate {
+  const { trace, e2e, dex } = policy;
+  const options: OptionSpec[] = [];
+  if (trace) {
+    const flags = trace.flags ?? { overflow: false, loopback: false, active: false, unknownBits: 0 };
+    options.push({ kind: "trace", variant: "prealloc", namespaceId: trace.namespaceId, nodeLen: nodeLenOf(trace.traceType), flags, remainingLen: trace.size / 4, traceType: trace.traceType, reserved: trace.reserved ?? 0, nodes: [] });
+  }
+  if (dex) options.push({ kind: "dex", namespaceId: dex.namespaceId, flags: 0, extFlags: (dex.flowId !== undefined ? DEX_EXT_FLOW_ID : 0) | (dex.seq ? DEX_EXT_SEQ : 0), traceType: dex.traceType, reserved: 0, ...(dex.flowId !== undefined ? { flowId: dex.flowId } : {}), ...(dex.seq ? { seq: 0 } : {}) });
+  if (e2e) options.push(e2eTemplate(e2e.namespaceId, e2e.e2eType));
+  if (options.length === 0) throw new RangeError("an encap policy needs at least one option (trace, e2e or dex)");
+  const rec = buildPacketRecord({ src: "::", dst: "::", options, upper: { kind: "raw", protocol: IPPROTO.IPV6, bytes: new Uint8Array(0) } });
+  const bytes = encodePacket(rec).slice(IPV6.LENGTH);
+  const at = (kind: string) => (rec.options.find((o) => o.kind === kind)?.offset ?? IPV6.LENGTH) - IPV6.LENGTH;
+  const last = rec.extHeaders[rec.extHeaders.length - 1]!;
+  return { bytes, traceAt: at("trace"), e2eAt: at("e2e"), dexAt: at("dex"), nextHeaderAt: last.offset - IPV6.LENGTH, firstHeader: rec.ipv6.nextHeader };
+}
+
+function e2eTemplate(namespaceId: number, e2eType: number): OptionSpec {
+  return { kind: "e2e", namespaceId, e2eType, ...(e2eType & E2E_SEQ64 ? { seq64: 0n } : {}), ...(e2eType & E2E_SEQ32 ? { seq32: 0 } : {}), ...(e2eType & E2E_TS_SEC ? { tsSec: 0 } : {}), ...(e2eType & E2E_TS_FRAC ? { tsFrac: 0 } : {}) };
+}
+
+/** E2E data in E2E-Type bit order: sequence number (64 or 32 bits), then the encapsulation time. */
+function writeE2eFields(b: Uint8Array, at: number, e2eType: number, seq: bigint, ctx: PacketContext, tsFormat: "posix-us" | "ptp"): void {
+  if (e2eType & E2E_SEQ64) (writeU32(b, at, Number((seq >> 32n) & 0xffffffffn)), writeU32(b, at + 4, Number(seq & 0xffffffffn)), (at += 8));
+  else if (e2eType & E2E_SEQ32) (writeU32(b, at, Number(seq & 0xffffffffn)), (at += 4));
+  if (e2eType & E2E_TS_SEC) (writeU32(b, at, ctx.time.sec >>> 0), (at += 4));
+  if (e2eType & E2E_TS_FRAC) writeU32(b, at, tsFormat === "ptp" ? ctx.time.nsec : Math.floor(ctx.time.nsec / 1000));
 }

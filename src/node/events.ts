@@ -9,3 +9,13 @@ export interface TraceEventRecord {
   /** From 4·RemainingLen (after this node's fill) to the end of the option: a copy. */
   data: Uint8Array;
 }
+
+/** What a node exports for a Direct Export option (RFC 9326 §3): the DEX's identifiers and this node's data for the DEX trace type. */
+export interface DexExportRecord {
+  namespaceId: number;
+  traceType: number;
+  flowId?: number;
+  seq?: number;
+  /** This node's block for `traceType` (as it would write it into a trace). */
+  data: Uint8Array;
+}

@@ -4,7 +4,7 @@
 
 import { writeU16, writeU32 } from "../wire/_be.js";
 import { TRACE } from "../wire/ioam/trace.js";
-import { OSS_BIT, UNDEFINED_BITS_MASK } from "../wire/ioam/trace-type.js";
+import { OSS_BIT, UNDEFINED_BITS_MASK, nodeLenOf } from "../wire/ioam/trace-type.js";
 import type { PacketContext } from "./context.js";
 import { type NamespaceState, type NodeState, UNAVAILABLE, interfaceOf } from "./state.js";
 
@@ -72,3 +72,24 @@ function writeOpaqueSnapshot(b: Uint8Array, at: number, ns: NamespaceState): voi
   writeU32(b, at, (((ns.schema.data.length >>> 2) << 24) | ns.schema.id) >>> 0);
   b.set(ns.schema.data, at + 4);
 }
+
+/**
+ * This node's block for `traceType` alone — what it would write into a trace, in 4·words
+ * octets — filled by fillTrace into a scratch trace with room for exactly one block. Used
+ * where the block does not go into a Pre-allocated Trace: Incremental Trace insertion and
+ * Direct Export records. The hop limit comes from the IPv6 header at b[ipv6Start].
+ */
+export function nodeBlock(b: Uint8Array, ipv6Start: number, traceType: number, node: NodeState, ns: NamespaceState, ctx: PacketContext, isInput: boolean): Uint8Array {
+  const words = nodeLenOf(traceType) + (traceType & OSS_BIT ? (ns.schema ? 1 + (ns.schema.data.length >>> 2) : 1) : 0);
+  const scratch = new Uint8Array(IPV6_HEADER + TRACE.DATA + 4 * words);
+  scratch.set(b.subarray(ipv6Start, ipv6Start + IPV6_HEADER));
+  scratch[IPV6_HEADER + TRACE.NODELEN_FLAGS] = nodeLenOf(traceType) << 3;
+  scratch[IPV6_HEADER + TRACE.REMLEN] = words;
+  scratch[IPV6_HEADER + TRACE.TYPE] = traceType >>> 16;
+  scratch[IPV6_HEADER + TRACE.TYPE + 1] = (traceType >>> 8) & 0xff;
+  scratch[IPV6_HEADER + TRACE.TYPE + 2] = traceType & 0xff;
+  fillTrace(scratch, 0, IPV6_HEADER, node, ns, ctx, isInput);
+  return scratch.subarray(IPV6_HEADER + TRACE.DATA);
+}
+
+const IPV6_HEADER = 40;

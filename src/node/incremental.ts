@@ -10,7 +10,7 @@ import { TRACE } from "../wire/ioam/trace.js";
 import { OSS_BIT } from "../wire/ioam/trace-type.js";
 import { IPV6 } from "../wire/ipv6.js";
 import type { PacketContext } from "./context.js";
-import { fillTrace } from "./fill.js";
+import { nodeBlock } from "./fill.js";
 import type { NamespaceState, NodeState } from "./state.js";
 
 const OVERFLOW = 0x04;
@@ -43,7 +43,7 @@ export function incrementalInsert(p: Uint8Array, opt: number, node: NodeState, n
   const insertAt = body + TRACE.DATA;
   const out = new Uint8Array(p.length + grow);
   out.set(p.subarray(0, insertAt));
-  out.set(nodeBlock(p, body, node, ns, ctx, isInput, words), insertAt);
+  out.set(nodeBlock(p, 0, type, node, ns, ctx, isInput), insertAt);
   out.set(p.subarray(insertAt, contentEnd), insertAt + 4 * words);
   writePadding(out, contentEnd + 4 * words, IPV6.LENGTH + newHbhLen);
   out.set(p.subarray(hbhEnd), IPV6.LENGTH + newHbhLen);
@@ -54,16 +54,6 @@ export function incrementalInsert(p: Uint8Array, opt: number, node: NodeState, n
   out[4] = payload >>> 8;
   out[5] = payload & 0xff;
   return { outcome: "inserted", packet: out };
-}
-
-/** The node's block, filled by fillTrace into a scratch trace that has room for exactly it. */
-function nodeBlock(p: Uint8Array, body: number, node: NodeState, ns: NamespaceState, ctx: PacketContext, isInput: boolean, words: number): Uint8Array {
-  const scratch = new Uint8Array(IPV6.LENGTH + TRACE.DATA + 4 * words);
-  scratch.set(p.subarray(0, IPV6.LENGTH)); // the hop limit the fill records
-  scratch.set(p.subarray(body, body + TRACE.DATA), IPV6.LENGTH);
-  scratch[IPV6.LENGTH + TRACE.REMLEN] = words;
-  fillTrace(scratch, 0, IPV6.LENGTH, node, ns, ctx, isInput);
-  return scratch.subarray(IPV6.LENGTH + TRACE.DATA);
 }
 
 /** End of the last non-padding option of the Hop-by-Hop header ending at `hbhEnd`. */

@@ -34,6 +34,8 @@ export type TimestampFormat = "posix-us" | "ptp";
 export interface NodeFeatures {
   /** Process Incremental Traces (IOAM type 1), which Linux ignores. */
   incremental: boolean;
+  /** Export this node's data for Direct Export options (RFC 9326), which Linux ignores. */
+  dexExport: boolean;
 }
 
 export interface NodeState {
@@ -73,7 +75,7 @@ export function createNodeState(c: NodeConfig): NodeState {
   }
   const interfaces = new Map(Object.entries(c.interfaces ?? {}).map(([name, i]) => [name, { ...DEFAULT_INTERFACE, ...i }]));
   const nodeIdWide = (c.nodeIdWide ?? 0x00ffffffffffffffn) & 0x00ffffffffffffffn;
-  return { nodeId: c.nodeId ?? 0xffffff, nodeIdWide, nodeIdWideHi: Number(nodeIdWide >> 32n), nodeIdWideLo: Number(nodeIdWide & 0xffffffffn), interfaces, namespaces, features: { incremental: c.features?.incremental ?? false } };
+  return { nodeId: c.nodeId ?? 0xffffff, nodeIdWide, nodeIdWideHi: Number(nodeIdWide >> 32n), nodeIdWideLo: Number(nodeIdWide & 0xffffffffn), interfaces, namespaces, features: { incremental: c.features?.incremental ?? false, dexExport: c.features?.dexExport ?? false } };
 }
 
 /** An interface's state; interfaces the node was not told about have the kernel defaults. */

@@ -5,14 +5,14 @@
 // event. Any failure drops the packet, counted as Ip6InHdrErrors, as the kernel counts it.
 
 import { IPPROTO } from "../wire/ext-header.js";
-import { IOAM_OPT } from "../wire/ioam/option.js";
+import { IOAM_OPT, IOAM_TYPE } from "../wire/ioam/option.js";
 import { TRACE } from "../wire/ioam/trace.js";
 import { IPV6 } from "../wire/ipv6.js";
 import { type LinuxVerdict, linuxOptionVerdict } from "../wire/linux-rules.js";
 import type { PacketContext } from "./context.js";
 import type { NodeCounters } from "./counters.js";
-import type { TraceEventRecord } from "./events.js";
-import { fillTrace } from "./fill.js";
+import type { DexExportRecord, TraceEventRecord } from "./events.js";
+import { fillTrace, nodeBlock } from "./fill.js";
 import { incrementalInsert } from "./incremental.js";
 import { nodeLenOf } from "../wire/ioam/trace-type.js";
 import { type NodeState, interfaceOf } from "./state.js";
@@ -44,7 +44,8 @@ const PASS: TransitResult = { verdict: "pass" };
  * Processes the Hop-by-Hop header of the IPv6 packet at b[start, end) in place, as a receiving
  * node. `onEvent` receives what the kernel would send on ioam6_events.
  */
-export function transitPacket(b: Uint8Array, start: number, end: number, node: NodeState, ctx: PacketContext, counters: NodeCounters, onEvent?: (e: TraceEventRecord) => void): TransitResult {
+export function transitPacket(b: Uint8Array, start: number, end: number, node: NodeState, ctx: PacketContext, counters: NodeCounters, onEvent?: (e: TraceEventRecord) => void, onExport?: (r: DexExportRecord) => void): TransitResult {
+  exportTo = node.features.dexExport ? onExport : undefined;
   if (b[start + IPV6.NEXT_HEADER] !== IPPROTO.HOPOPTS) return PASS;
   const hbh = start + IPV6.LENGTH;
   if (hbh + 8 > end || hbh + (b[hbh + 1]! + 1) * 8 > end) return drop(counters, "truncated-header", hbh);
@@ -81,6 +82,28 @@ export function transitPacket(b: Uint8Array, start: number, end: number, node: N
   return r.packet === b ? PASS : { verdict: "pass", packet: r.packet };
 }
 
+/** Where Direct Export records go during this walk (undefined: the node does not export). */
+let exportTo: ((r: DexExportRecord) => void) | undefined;
+
+/** A DEX option (RFC 9326 §3) asks this node to export its data for the DEX trace type, if it knows the namespace and IOAM is enabled on the ingress. */
+function exportDex(b: Uint8Array, start: number, opt: number, optEnd: number, node: NodeState, ctx: PacketContext, to: (r: DexExportRecord) => void): void {
+  const body = opt + IOAM_OPT.BODY;
+  if (optEnd - body < 8 || ctx.ingress === undefined || !interfaceOf(node, ctx.ingress).enabled) return;
+  const ns = node.namespaces.get((b[body]! << 8) | b[body + 1]!);
+  if (!ns) return;
+  const ext = b[body + 3]!;
+  const traceType = (b[body + 4]! << 16) | (b[body + 5]! << 8) | b[body + 6]!;
+  const r: DexExportRecord = { namespaceId: (b[body]! << 8) | b[body + 1]!, traceType, data: nodeBlock(b, start, traceType & ~CHECKSUM_COMPLEMENT_BIT, node, ns, ctx, true) };
+  let at = body + 8;
+  const word = () => (at + 4 <= optEnd ? ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0 : undefined);
+  if (ext & 0x80) (r.flowId = word()!, (at += 4));
+  if (ext & 0x40) r.seq = word()!;
+  to(r);
+}
+
+/** RFC 9326 §3.2: the Checksum Complement bit SHOULD be 0 in a DEX and is ignored. */
+const CHECKSUM_COMPLEMENT_BIT = 0x010000;
+
 /** The first Incremental Trace this walk found to process (-1: none); set by processIoam. */
 let incrementalAt = -1;
 
@@ -100,6 +123,9 @@ function processOption(b: Uint8Array, start: number, opt: number, optEnd: number
       return drop(counters, "jumbo", opt); // a jumbogram needs Payload Length 0, which ioamkit never sees
     case 0x31:
       return processIoam(b, start, opt, optEnd, node, ctx, counters, onEvent);
+    case 0x11: // IOAM, data that does not change en route: Linux skips it (action bits 00)
+      if (exportTo && b[opt + IOAM_OPT.IOAM_TYPE] === IOAM_TYPE.DEX) exportDex(b, start, opt, optEnd, node, ctx, exportTo);
+      return PASS;
     default:
       // RFC 8200 §4.2 action bits: 00 skip; anything else discards (with ICMP for 10/11).
       return b[opt]! >>> 6 === 0 ? PASS : drop(counters, "unknown-option", opt);
