@@ -14,6 +14,8 @@ export interface PacketContext {
   time: { sec: number; nsec: number };
   /** Egress qdisc backlog in bytes, when known. */
   queueDepth?: number;
+  /** This node's address, the source of packets it originates (loopback copies). */
+  localAddress?: string;
   /** Egress MTU, when known: a node that would grow the packet beyond it sets Overflow instead. */
   mtu?: number;
 }

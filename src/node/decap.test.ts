@@ -31,7 +31,7 @@ function journey(mode: "inline" | "encap", extra: Uint8Array | undefined = undef
   assert.equal(forwardHopLimit(p, 0, c), "forward");
   const got: DecapRecord[] = [];
   const r = decapsulate(p, GAMMA, { stage: "prerouting", ingress: "veth0", time }, c, (x) => got.push(x));
-  p = r.outcome === "drop" ? new Uint8Array(0) : r.packet;
+  p = "packet" in r ? r.packet : new Uint8Array(0);
   return { r, out: p, got };
 }
 

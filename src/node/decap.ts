@@ -27,6 +27,8 @@ export interface DecapRecord {
 export type DecapResult =
   | { outcome: "decap-encap" | "decap-inline"; packet: Uint8Array }
   | { outcome: "no-ioam"; packet: Uint8Array }
+  /** RFC 9322 Active flag: a measurement packet, which ends at the decapsulating node. */
+  | { outcome: "terminated-active" }
   | { outcome: "drop"; transit: TransitResult };
 
 /**
@@ -35,7 +37,7 @@ export type DecapResult =
  */
 export function decapsulate(p: Uint8Array, node: NodeState, ctx: PacketContext, counters: NodeCounters, sink: (r: DecapRecord) => void, onEvent?: (e: TraceEventRecord) => void): DecapResult {
   const b = p.slice();
-  const transit = transitPacket(b, 0, b.length, node, ctx, counters, onEvent);
+  const transit = transitPacket(b, 0, b.length, node, ctx, counters, onEvent ? { onEvent } : {});
   if (transit.verdict === "drop") return { outcome: "drop", transit };
   const rec = decodePacket(b);
   const hbh = rec.extHeaders[0];
@@ -43,15 +45,19 @@ export function decapsulate(p: Uint8Array, node: NodeState, ctx: PacketContext, 
   // Encap: the outer headers (Hop-by-Hop, maybe Destination Options with E2E) end in IPv6-in-IPv6.
   if (last && last.nextHeader === IPPROTO.IPV6 && rec.options.length > 0) {
     sink({ source: "decap", mode: "encap", src: rec.ipv6.src, dst: rec.ipv6.dst, options: rec.options });
+    if (isActive(rec.options)) return { outcome: "terminated-active" };
     return { outcome: "decap-encap", packet: b.slice(last.offset + last.length) };
   }
   const ioam = rec.options.filter((o) => o.header === "hop");
   if (!hbh || hbh.kind !== "hop" || ioam.length === 0) return { outcome: "no-ioam", packet: p };
   sink({ source: "decap", mode: "inline", src: rec.ipv6.src, dst: rec.ipv6.dst, options: ioam });
+  if (isActive(ioam)) return { outcome: "terminated-active" };
   const others = hbh.tlvs.filter((t) => t.type > 1); // options other than Pad1/PadN stay
   const rebuilt = others.length === 0 ? new Uint8Array(0) : relaidHeader(b, hbh.offset, others);
   return { outcome: "decap-inline", packet: replaceHeader(b, hbh.offset, hbh.length, rebuilt) };
 }
+
+const isActive = (options: readonly IoamOption[]) => options.some((o) => o.kind === "trace" && o.flags.active);
 
 /**
  * The packet with the extension header at [at, at + len) replaced by `header` (empty: removed,

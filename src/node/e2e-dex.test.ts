@@ -69,12 +69,12 @@ describe("direct export", () => {
     const ctx: PacketContext = { stage: "prerouting", ingress: "in0", egress: "out0", time: at.time };
     const exported: DexExportRecord[] = [];
     const b = p.slice();
-    assert.deepEqual(transitPacket(b, 0, b.length, createNodeState({ ...cfg, features: { dexExport: true } }), ctx, newCounters(), undefined, (r) => exported.push(r)), { verdict: "pass" });
+    assert.deepEqual(transitPacket(b, 0, b.length, createNodeState({ ...cfg, features: { dexExport: true } }), ctx, newCounters(), { onExport: (r) => exported.push(r) }), { verdict: "pass" });
     assert.deepEqual(b, p, "the DEX option is read-only in transit");
     assert.equal(exported.length, 1);
     assert.deepEqual({ ...exported[0]!, data: bytesToHex(exported[0]!.data) }, { namespaceId: 1, traceType: 0xc00000, flowId: 7, seq: 0, data: "3f000002" + "00150016" });
     const linux: DexExportRecord[] = [];
-    transitPacket(p.slice(), 0, p.length, createNodeState(cfg), ctx, newCounters(), undefined, (r) => linux.push(r));
+    transitPacket(p.slice(), 0, p.length, createNodeState(cfg), ctx, newCounters(), { onExport: (r) => linux.push(r) });
     assert.equal(linux.length, 0);
   });
 

@@ -36,6 +36,8 @@ export interface NodeFeatures {
   incremental: boolean;
   /** Export this node's data for Direct Export options (RFC 9326), which Linux ignores. */
   dexExport: boolean;
+  /** Send loopback copies for traces with the L flag (RFC 9322), which Linux does not. */
+  loopback: boolean;
 }
 
 export interface NodeState {
@@ -75,7 +77,7 @@ export function createNodeState(c: NodeConfig): NodeState {
   }
   const interfaces = new Map(Object.entries(c.interfaces ?? {}).map(([name, i]) => [name, { ...DEFAULT_INTERFACE, ...i }]));
   const nodeIdWide = (c.nodeIdWide ?? 0x00ffffffffffffffn) & 0x00ffffffffffffffn;
-  return { nodeId: c.nodeId ?? 0xffffff, nodeIdWide, nodeIdWideHi: Number(nodeIdWide >> 32n), nodeIdWideLo: Number(nodeIdWide & 0xffffffffn), interfaces, namespaces, features: { incremental: c.features?.incremental ?? false, dexExport: c.features?.dexExport ?? false } };
+  return { nodeId: c.nodeId ?? 0xffffff, nodeIdWide, nodeIdWideHi: Number(nodeIdWide >> 32n), nodeIdWideLo: Number(nodeIdWide & 0xffffffffn), interfaces, namespaces, features: { incremental: c.features?.incremental ?? false, dexExport: c.features?.dexExport ?? false, loopback: c.features?.loopback ?? false } };
 }
 
 /** An interface's state; interfaces the node was not told about have the kernel defaults. */

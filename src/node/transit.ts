@@ -14,6 +14,7 @@ import type { NodeCounters } from "./counters.js";
 import type { DexExportRecord, TraceEventRecord } from "./events.js";
 import { fillTrace, nodeBlock } from "./fill.js";
 import { incrementalInsert } from "./incremental.js";
+import { isLoopbackRequest, loopbackCopy } from "./loopback.js";
 import { nodeLenOf } from "../wire/ioam/trace-type.js";
 import { type NodeState, interfaceOf } from "./state.js";
 
@@ -40,12 +41,25 @@ export type TransitResult = { verdict: "pass"; packet?: Uint8Array } | { verdict
 
 const PASS: TransitResult = { verdict: "pass" };
 
+/** Where a transit node's side outputs go; each is optional. */
+export interface TransitHooks {
+  /** What the kernel would send on ioam6_events. */
+  onEvent?: (e: TraceEventRecord) => void;
+  /** Direct Export records (node feature dexExport). */
+  onExport?: (r: DexExportRecord) => void;
+  /** Loopback copies to send back to the packet's source (node feature loopback, RFC 9322). */
+  onLoopback?: (packet: Uint8Array) => void;
+}
+const NO_HOOKS: TransitHooks = {};
+
 /**
  * Processes the Hop-by-Hop header of the IPv6 packet at b[start, end) in place, as a receiving
- * node. `onEvent` receives what the kernel would send on ioam6_events.
+ * node. `hooks` receive the side outputs: kernel events, DEX exports, loopback copies.
  */
-export function transitPacket(b: Uint8Array, start: number, end: number, node: NodeState, ctx: PacketContext, counters: NodeCounters, onEvent?: (e: TraceEventRecord) => void, onExport?: (r: DexExportRecord) => void): TransitResult {
-  exportTo = node.features.dexExport ? onExport : undefined;
+export function transitPacket(b: Uint8Array, start: number, end: number, node: NodeState, ctx: PacketContext, counters: NodeCounters, hooks: TransitHooks = NO_HOOKS): TransitResult {
+  const onEvent = hooks.onEvent;
+  exportTo = node.features.dexExport ? hooks.onExport : undefined;
+  loopbackTo = node.features.loopback && ctx.localAddress !== undefined ? hooks.onLoopback : undefined;
   if (b[start + IPV6.NEXT_HEADER] !== IPPROTO.HOPOPTS) return PASS;
   const hbh = start + IPV6.LENGTH;
   if (hbh + 8 > end || hbh + (b[hbh + 1]! + 1) * 8 > end) return drop(counters, "truncated-header", hbh);
@@ -81,6 +95,9 @@ export function transitPacket(b: Uint8Array, start: number, end: number, node: N
   counters[r.outcome === "inserted" ? "ioamFilled" : r.outcome === "already-overflowed" ? "ioamAlreadyOverflowed" : "ioamOverflowed"]++;
   return r.packet === b ? PASS : { verdict: "pass", packet: r.packet };
 }
+
+/** Where loopback copies go during this walk (undefined: the node does not loop back). */
+let loopbackTo: ((packet: Uint8Array) => void) | undefined;
 
 /** Where Direct Export records go during this walk (undefined: the node does not export). */
 let exportTo: ((r: DexExportRecord) => void) | undefined;
@@ -163,6 +180,7 @@ function processIoam(b: Uint8Array, start: number, opt: number, optEnd: number, 
   if (outcome === "filled") counters.ioamFilled++;
   else if (outcome === "overflowed") counters.ioamOverflowed++;
   else counters.ioamAlreadyOverflowed++;
+  if (loopbackTo && isLoopbackRequest(b, body)) loopbackTo(loopbackCopy(b, start, opt, optEnd, ctx.localAddress!));
   if (onEvent) {
     const dataStart = body + TRACE.DATA + 4 * (b[body + TRACE.REMLEN]! & 0x7f);
     onEvent({ namespaceId: (b[body]! << 8) | b[body + 1]!, nodeLen: b[body + TRACE.NODELEN_FLAGS]! >>> 3, typeWord: ((b[body + 4]! << 24) | (b[body + 5]! << 16) | (b[body + 6]! << 8) | b[body + 7]!) >>> 0, data: b.slice(dataStart, optEnd) });

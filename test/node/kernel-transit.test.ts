@@ -98,12 +98,12 @@ function runEngine(packet: Uint8Array, c: TransitCase, routers: NodeState[], ker
     // First pass with placeholder time, to learn whether an event comes and where its block is.
     const probe = b.slice();
     const seen: TraceEventRecord[] = [];
-    transitPacket(probe, 0, probe.length, routers[k]!, ctx, newCounters(), (e) => seen.push(e));
+    transitPacket(probe, 0, probe.length, routers[k]!, ctx, newCounters(), { onEvent: (e) => seen.push(e) });
     for (const [j, e] of seen.entries()) {
       const line = kernelEvent(k);
       if (j === 0 && line) takeKernelValues(line, e, ctx);
     }
-    const verdict = transitPacket(b, 0, b.length, routers[k]!, ctx, counters, (e) => run.events[k]!.push(e));
+    const verdict = transitPacket(b, 0, b.length, routers[k]!, ctx, counters, { onEvent: (e) => run.events[k]!.push(e) });
     if (verdict.verdict === "pass" && !local && forwardHopLimit(b, 0, counters) === "forward") {
       run.hdrErrors[k]! += counters.Ip6InHdrErrors;
       continue;
