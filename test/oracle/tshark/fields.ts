@@ -4,6 +4,7 @@
 
 import type { IoamOption } from "../../../src/wire/ioam/option.js";
 import type { TraceNode } from "../../../src/wire/ioam/trace-node.js";
+import { decodeTraceBody } from "../../../src/wire/ioam/trace.js";
 import { bytesToHex } from "../../../src/wire/hex.js";
 import { OSS_BIT, RESERVED_BIT, UNDEFINED_BITS_MASK, traceBit } from "../../../src/wire/ioam/trace-type.js";
 
@@ -116,8 +117,18 @@ export function expectedFields(o: IoamOption, optionData: Uint8Array): Expect {
     return e;
   }
   if (o.variant === "incremental") {
-    // tshark 4.0 misreads Incremental traces as pre-allocated: the node data shows as free space.
+    // tshark 4.0 misreads Incremental traces as pre-allocated: the node data shows as free space,
+    // and a RemainingLen budget larger than the data present as an invalid RemainingLen.
+    if (10 + 4 * o.remainingLen > optionData.length) {
+      e.push([T + "invalid_remlen", ""]);
+      if (optionData.length > 10) e.push(["ipv6.opt_unknown_data", bytesToHex(optionData.subarray(10))]);
+      return e;
+    }
+    // Otherwise it shows what a pre-allocated reading of the same bytes gives: free space, then
+    // nodes parsed from 4·RemainingLen on.
+    const asPrealloc = decodeTraceBody(optionData, 2, optionData.length, "prealloc", []);
     if (o.remainingLen > 0) e.push([T + "free_space", bytesToHex(optionData.subarray(10, 10 + 4 * o.remainingLen))]);
+    for (const n of asPrealloc.nodes) e.push(...nodeFields(n, t));
     return e;
   }
   if (o.remainingLen > 0) e.push([T + "free_space", bytesToHex(optionData.subarray(10, 10 + 4 * o.remainingLen))]);

@@ -3,57 +3,14 @@
 // record. Skips without tshark outside CI; in CI (CI=true) it must run.
 
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, describe, it } from "node:test";
-import { LINKTYPE } from "../../../src/capture/link-type.js";
-import { openPcapngWriter } from "../../../src/capture/writer.js";
+import { describe, it } from "node:test";
 import { buildPacket } from "../../../src/wire/build.js";
 import { decodePacket } from "../../../src/wire/packet.js";
 import { traceBit } from "../../../src/wire/ioam/trace-type.js";
+import { compareWithTshark, tsharkSkip as skip } from "./compare.js";
 import { buildCorpus } from "./corpus.js";
-import { TSHARK_IOAM_FIELDS, expectedFields, expectedString, normalise } from "./fields.js";
-
-const hasTshark = spawnSync("tshark", ["-v"]).status === 0;
-const skip = !hasTshark && process.env.CI !== "true" ? "tshark not installed (apt-get install tshark); runs in CI" : false;
-
-type Json = string | Json[] | { [k: string]: Json };
-
-/** Every option entry (an object with "ipv6.opt.type") in document order. */
-function optionEntries(v: Json, out: Array<Record<string, Json>> = []): Array<Record<string, Json>> {
-  if (Array.isArray(v)) v.forEach((x) => optionEntries(x, out));
-  else if (typeof v === "object") {
-    if ("ipv6.opt.type" in v) out.push(v);
-    else Object.values(v).forEach((x) => optionEntries(x, out));
-  }
-  return out;
-}
-
-const RAW_FIELDS = new Set(["ipv6.opt_unknown_data", "ipv6.opt.unknown"]);
-
-/** The IOAM fields of one option entry as [name, value] in document order. */
-function flatten(v: Json, out: Array<[string, string]> = []): Array<[string, string]> {
-  if (typeof v !== "object") return out;
-  for (const [k, x] of Array.isArray(v) ? v.map((e): [string, Json] => ["", e]) : Object.entries(v)) {
-    const ours = k.startsWith("ipv6.opt.ioam.") || RAW_FIELDS.has(k);
-    if (ours && !k.endsWith("_tree")) {
-      for (const s of Array.isArray(x) ? x : [x]) out.push([k, typeof s === "string" ? s : JSON.stringify(s)]);
-    } else flatten(x, out);
-  }
-  return out;
-}
-
-function group(pairs: Array<[string, string]>): Map<string, string[]> {
-  const m = new Map<string, string[]>();
-  for (const [k, v] of pairs) m.set(k, [...(m.get(k) ?? []), v]);
-  return m;
-}
 
 describe("tshark 4.0 decodes our corpus field by field as we do", { skip }, () => {
-  const dir = mkdtempSync(join(tmpdir(), "ioamkit-tshark-"));
-  after(() => rmSync(dir, { recursive: true, force: true }));
   const corpus = buildCorpus();
   const packets = corpus.map((spec) => buildPacket(spec));
 
@@ -70,36 +27,10 @@ describe("tshark 4.0 decodes our corpus field by field as we do", { skip }, () =
   });
 
   it("matches every IOAM field tshark reports (≥ 20,000 comparisons)", async (t) => {
-    const file = join(dir, "corpus.pcapng");
-    const w = await openPcapngWriter(file, { interfaces: [{ linkType: LINKTYPE.RAW, tsResolutionNs: true }] });
-    packets.forEach((data, i) => w.write({ tsSec: 1_700_000_000 + i, tsNsec: i, data }));
-    await w.close();
-    const out = execFileSync("tshark", ["-n", "-r", file, "-T", "json", "--no-duplicate-keys", "-J", "ipv6"], { maxBuffer: 1 << 30, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-    const frames = JSON.parse(out) as Array<{ _source: { layers: { ipv6: Json } } }>;
-    assert.equal(frames.length, packets.length);
-    let comparisons = 0;
-    frames.forEach((f, i) => {
-      const bytes = packets[i]!;
-      const ours = decodePacket(bytes);
-      const entries = optionEntries(f._source.layers.ipv6).filter((e) => e["ipv6.opt.type"] === "0x31" || e["ipv6.opt.type"] === "0x11");
-      assert.equal(entries.length, ours.options.length, `frame ${i + 1}: option count`);
-      ours.options.forEach((o, j) => {
-        const got = flatten(entries[j]!);
-        for (const [name] of got) assert.ok(name in TSHARK_IOAM_FIELDS, `frame ${i + 1}: tshark field ${name} is not in the mapping table`);
-        const data = bytes.subarray(o.offset + 2, o.offset + 2 + bytes[o.offset + 1]!);
-        const want = group(expectedFields(o, data).map(([k, v]) => [k, expectedString(TSHARK_IOAM_FIELDS[k]!, v)]));
-        const have = group(got.map(([k, v]) => [k, normalise(TSHARK_IOAM_FIELDS[k]!, v)]));
-        assert.deepEqual([...have.keys()].sort(), [...want.keys()].sort(), `frame ${i + 1} option ${j + 1}: field names`);
-        for (const [k, vals] of want) {
-          assert.deepEqual(have.get(k), vals, `frame ${i + 1} option ${j + 1}: ${k}`);
-          comparisons += vals.length;
-        }
-      });
-    });
+    const comparisons = await compareWithTshark(packets);
     t.diagnostic(`${packets.length} packets, ${comparisons} field comparisons`);
     assert.ok(comparisons >= 20_000, `only ${comparisons} field comparisons ran`);
   });
-
   it("decodes to the generated records (encoder and decoder agree on every value)", () => {
     corpus.forEach((spec, i) => {
       const ours = decodePacket(packets[i]!).options;
