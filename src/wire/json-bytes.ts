@@ -1,6 +1,8 @@
 // A JSON text writer that appends ASCII bytes to one growable Uint8Array: no intermediate
 // strings, so `decode --json` spends its time on the packet, not on the garbage collector.
 
+import { putHexBytes, putRaw, putUint } from "./ascii-put.js";
+
 const ASCII_CACHE = new Map<string, Uint8Array>();
 const HEX = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
 
@@ -84,28 +86,13 @@ export class JsonBytes {
   /** Appends a non-negative integer (up to 2^53). */
   uint(n: number): void {
     this.reserve(16);
-    const b = this.buf;
-    if (n < 10) {
-      b[this.pos++] = 48 + n;
-      return;
-    }
-    let len = 0;
-    for (let t = n; t >= 1; t = Math.floor(t / 10)) len++;
-    let p = (this.pos += len);
-    while (n >= 1) {
-      const q = Math.floor(n / 10);
-      b[--p] = 48 + (n - q * 10);
-      n = q;
-    }
+    this.pos = putUint(this.buf, this.pos, n);
   }
 
-  /** Appends pre-encoded bytes (see asciiBytes); a plain loop beats set() for short keys. */
+  /** Appends pre-encoded bytes (see asciiBytes). */
   raw(enc: Uint8Array): void {
     this.reserve(enc.length);
-    const b = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < enc.length; i++) b[p++] = enc[i]!;
-    this.pos = p;
+    this.pos = putRaw(this.buf, this.pos, enc);
   }
 
   /** Appends one ASCII character code (e.g. 0x2c for a comma). */
@@ -126,10 +113,7 @@ export class JsonBytes {
     b[p++] = 0x22;
     b[p++] = 0x30;
     b[p++] = 0x78;
-    for (let i = 0; i < v.length; i++) {
-      b[p++] = HEX[v[i]! >>> 4]!;
-      b[p++] = HEX[v[i]! & 15]!;
-    }
+    p = putHexBytes(b, p, v, 0, v.length);
     b[p++] = 0x22;
     this.pos = p;
   }
