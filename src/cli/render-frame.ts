@@ -2,6 +2,7 @@
 // that turns packets into `ioam decode` output, used inline and by the decode workers.
 
 import { ipv6Offset } from "../capture/link-type.js";
+import { NOT_DIRECT, writePacketMembersDirect } from "../wire/direct-json.js";
 import { DecodeError } from "../wire/errors.js";
 import { type JsonBytes, asciiBytes } from "../wire/json-bytes.js";
 import { type PacketRecord, decodePacket } from "../wire/packet.js";
@@ -48,6 +49,18 @@ function errorJson(e: DecodeError): string {
 
 /** Decodes one IPv6 packet and renders it; returns false when it was malformed. */
 export function renderPacket(out: LineWriter, bytes: Uint8Array, label: string, prefix: Prefix, o: RenderOptions): boolean {
+  if (o.json) {
+    // The fast path writes the same bytes straight from the packet, or declines and writes nothing.
+    const start = out.w.pos;
+    prefix(out.w);
+    const options = writePacketMembersDirect(out.w, bytes, o.payload);
+    if (options !== NOT_DIRECT) {
+      if (o.ioamOnly && options === 0) out.w.pos = start;
+      else (out.w.byte(0x7d), out.endLine());
+      return true;
+    }
+    out.w.pos = start;
+  }
   let rec: PacketRecord;
   try {
     rec = decodePacket(bytes);
