@@ -8,44 +8,44 @@
 // the tshark corpus and mutated packets.
 
 import { readU16, readU32 } from "./_be.js";
-import { putHexBytes, putHexGroup, putRaw, putUint } from "./ascii-put.js";
+import { asciiPiece, putHexBytes, putHexGroup, putPiece, putUint } from "./ascii-put.js";
 import { type DirectPlacement, NOT_DIRECT, putIoamOption } from "./direct-json-options.js";
 import { IPPROTO, extHeaderLength } from "./ext-header.js";
 import { IOAM_TYPE, isIoamOptionType } from "./ioam/option.js";
 import { IPV6 } from "./ipv6.js";
-import { type JsonBytes, asciiBytes } from "./json-bytes.js";
+import type { JsonBytes } from "./json-bytes.js";
 import { PAD1, tlvEnd } from "./tlv-options.js";
 import { checksumFieldOffset } from "./upper-layer.js";
 
 export { NOT_DIRECT } from "./direct-json-options.js";
 
 const P = {
-  ipv6_src: asciiBytes('"ipv6":{"src":"'),
-  q_dst: asciiBytes('","dst":"'),
-  q_trafficClass: asciiBytes('","trafficClass":'),
-  c_flowLabel: asciiBytes(',"flowLabel":'),
-  c_payloadLength: asciiBytes(',"payloadLength":'),
-  c_nextHeader: asciiBytes(',"nextHeader":'),
-  c_hopLimit: asciiBytes(',"hopLimit":'),
-  end_extHeaders: asciiBytes('},"extHeaders":['),
-  hop_offset: asciiBytes('{"kind":"hop","offset":'),
-  dest_offset: asciiBytes('{"kind":"dest","offset":'),
-  c_length: asciiBytes(',"length":'),
-  c_tlvs: asciiBytes(',"tlvs":['),
-  tlv_offset: asciiBytes('{"offset":'),
-  c_type: asciiBytes(',"type":'),
-  c_data_0x: asciiBytes(',"data":"0x'),
-  end_header: asciiBytes("]}"),
-  end_options: asciiBytes('],"options":['),
-  end_upper_protocol: asciiBytes('],"upper":{"protocol":'),
-  c_offset: asciiBytes(',"offset":'),
-  c_srcPort: asciiBytes(',"srcPort":'),
-  c_dstPort: asciiBytes(',"dstPort":'),
-  c_icmpType: asciiBytes(',"icmpType":'),
-  c_icmpCode: asciiBytes(',"icmpCode":'),
-  c_checksumAt: asciiBytes(',"checksumAt":'),
-  end_issues: asciiBytes('},"issues":[]'),
-  c_payload_0x: asciiBytes(',"payload":"0x'),
+  ipv6_src: asciiPiece('"ipv6":{"src":"'),
+  q_dst: asciiPiece('","dst":"'),
+  q_trafficClass: asciiPiece('","trafficClass":'),
+  c_flowLabel: asciiPiece(',"flowLabel":'),
+  c_payloadLength: asciiPiece(',"payloadLength":'),
+  c_nextHeader: asciiPiece(',"nextHeader":'),
+  c_hopLimit: asciiPiece(',"hopLimit":'),
+  end_extHeaders: asciiPiece('},"extHeaders":['),
+  hop_offset: asciiPiece('{"kind":"hop","offset":'),
+  dest_offset: asciiPiece('{"kind":"dest","offset":'),
+  c_length: asciiPiece(',"length":'),
+  c_tlvs: asciiPiece(',"tlvs":['),
+  tlv_offset: asciiPiece('{"offset":'),
+  c_type: asciiPiece(',"type":'),
+  c_data_0x: asciiPiece(',"data":"0x'),
+  end_header: asciiPiece("]}"),
+  end_options: asciiPiece('],"options":['),
+  end_upper_protocol: asciiPiece('],"upper":{"protocol":'),
+  c_offset: asciiPiece(',"offset":'),
+  c_srcPort: asciiPiece(',"srcPort":'),
+  c_dstPort: asciiPiece(',"dstPort":'),
+  c_icmpType: asciiPiece(',"icmpType":'),
+  c_icmpCode: asciiPiece(',"icmpCode":'),
+  c_checksumAt: asciiPiece(',"checksumAt":'),
+  end_issues: asciiPiece('},"issues":[]'),
+  c_payload_0x: asciiPiece(',"payload":"0x'),
 } as const;
 
 const COMMA = 0x2c;
@@ -78,9 +78,9 @@ export function writePacketMembersDirect(w: JsonBytes, bytes: Uint8Array, payloa
   const end = IPV6.LENGTH + readU16(bytes, IPV6.PAYLOAD_LENGTH);
   if (end > bytes.length) return NOT_DIRECT;
   w.reserve(jsonBound(end));
-  const b = w.buf;
-  let p = putFixedHeader(b, w.pos, bytes);
-  p = putRaw(b, p, P.end_extHeaders);
+  const d = w.view;
+  let p = putFixedHeader(d, w.pos, bytes);
+  p = putPiece(d, p, P.end_extHeaders);
   // Pass 1: the header chain; IOAM options are noted for pass 2 (they follow in the record).
   let nh = bytes[IPV6.NEXT_HEADER]!;
   let pos: number = IPV6.LENGTH;
@@ -88,14 +88,14 @@ export function writePacketMembersDirect(w: JsonBytes, bytes: Uint8Array, payloa
   for (let index = 0; nh === IPPROTO.HOPOPTS || nh === IPPROTO.DSTOPTS; index++) {
     const len = extHeaderLength(bytes, nh, pos, end);
     if (len < 0) return NOT_DIRECT;
-    if (index) b[p++] = COMMA;
-    p = putRaw(b, p, nh === IPPROTO.HOPOPTS ? P.hop_offset : P.dest_offset);
-    p = putUint(b, p, pos);
-    p = putRaw(b, p, P.c_length);
-    p = putUint(b, p, len);
-    p = putRaw(b, p, P.c_nextHeader);
-    p = putUint(b, p, bytes[pos]!);
-    p = putRaw(b, p, P.c_tlvs);
+    if (index) d.setUint8(p++, COMMA);
+    p = putPiece(d, p, nh === IPPROTO.HOPOPTS ? P.hop_offset : P.dest_offset);
+    p = putUint(d, p, pos);
+    p = putPiece(d, p, P.c_length);
+    p = putUint(d, p, len);
+    p = putPiece(d, p, P.c_nextHeader);
+    p = putUint(d, p, bytes[pos]!);
+    p = putPiece(d, p, P.c_tlvs);
     const headerEnd = pos + len;
     let tlvs = 0;
     for (let o = pos + 2; o < headerEnd; ) {
@@ -106,34 +106,34 @@ export function writePacketMembersDirect(w: JsonBytes, bytes: Uint8Array, payloa
         const f = 5 * options++;
         (found[f] = o), (found[f + 1] = e), (found[f + 2] = pos), (found[f + 3] = index), (found[f + 4] = nh === IPPROTO.HOPOPTS ? 1 : 0);
       } else {
-        if (tlvs++) b[p++] = COMMA;
-        p = putRaw(b, p, P.tlv_offset);
-        p = putUint(b, p, o);
-        p = putRaw(b, p, P.c_type);
-        p = putUint(b, p, bytes[o]!);
-        if (bytes[o] !== PAD1) (p = putRaw(b, p, P.c_data_0x)), (p = putHexBytes(b, p, bytes, o + 2, e)), (b[p++] = QUOTE);
-        b[p++] = CLOSE;
+        if (tlvs++) d.setUint8(p++, COMMA);
+        p = putPiece(d, p, P.tlv_offset);
+        p = putUint(d, p, o);
+        p = putPiece(d, p, P.c_type);
+        p = putUint(d, p, bytes[o]!);
+        if (bytes[o] !== PAD1) (p = putPiece(d, p, P.c_data_0x)), (p = putHexBytes(d, p, bytes, o + 2, e)), (d.setUint8(p++, QUOTE));
+        d.setUint8(p++, CLOSE);
       }
       o = e;
     }
-    p = putRaw(b, p, P.end_header);
+    p = putPiece(d, p, P.end_header);
     nh = bytes[pos]!;
     pos = headerEnd;
   }
   if (nh === IPPROTO.ROUTING || nh === IPPROTO.FRAGMENT) return NOT_DIRECT;
-  p = putRaw(b, p, P.end_options);
-  p = putOptions(b, p, bytes, options);
+  p = putPiece(d, p, P.end_options);
+  p = putOptions(d, p, bytes, options);
   if (p === NOT_DIRECT) return NOT_DIRECT;
-  p = putRaw(b, p, P.end_upper_protocol);
-  p = putUpper(b, p, bytes, nh, pos, end);
-  p = putRaw(b, p, P.end_issues);
-  if (payload) (p = putRaw(b, p, P.c_payload_0x)), (p = putHexBytes(b, p, bytes, pos, end)), (b[p++] = QUOTE);
+  p = putPiece(d, p, P.end_upper_protocol);
+  p = putUpper(d, p, bytes, nh, pos, end);
+  p = putPiece(d, p, P.end_issues);
+  if (payload) (p = putPiece(d, p, P.c_payload_0x)), (p = putHexBytes(d, p, bytes, pos, end)), (d.setUint8(p++, QUOTE));
   w.pos = p;
   return options;
 }
 
 /** Pass 2: the options noted in `found`; NOT_DIRECT also for an Incremental after a Pre-allocated Trace (a packet issue). */
-function putOptions(b: Uint8Array, p: number, bytes: Uint8Array, options: number): number {
+function putOptions(d: DataView, p: number, bytes: Uint8Array, options: number): number {
   let seenPrealloc = false;
   for (let i = 0; i < options; i++) {
     const f = 5 * i;
@@ -141,37 +141,37 @@ function putOptions(b: Uint8Array, p: number, bytes: Uint8Array, options: number
     const type = found[f + 1]! - o >= 4 ? bytes[o + 3] : -1;
     if (type === IOAM_TYPE.PREALLOC_TRACE) seenPrealloc = true;
     else if (type === IOAM_TYPE.INCREMENTAL_TRACE && seenPrealloc) return NOT_DIRECT;
-    if (i) b[p++] = COMMA;
+    if (i) d.setUint8(p++, COMMA);
     placement.headerStart = found[f + 2]!;
     placement.headerIndex = found[f + 3]!;
     placement.hop = found[f + 4] === 1;
-    p = putIoamOption(b, p, bytes, o, found[f + 1]!, placement);
+    p = putIoamOption(d, p, bytes, o, found[f + 1]!, placement);
     if (p === NOT_DIRECT) return NOT_DIRECT;
   }
   return p;
 }
 
 /** `…"src":"…","dst":"…",…,"hopLimit":N` of the fixed header (after `"ipv6":{`). */
-function putFixedHeader(b: Uint8Array, p: number, bytes: Uint8Array): number {
+function putFixedHeader(d: DataView, p: number, bytes: Uint8Array): number {
   const vtf = readU32(bytes, 0);
-  p = putRaw(b, p, P.ipv6_src);
-  p = putIpv6Address(b, p, bytes, IPV6.SRC);
-  p = putRaw(b, p, P.q_dst);
-  p = putIpv6Address(b, p, bytes, IPV6.DST);
-  p = putRaw(b, p, P.q_trafficClass);
-  p = putUint(b, p, (vtf >>> 20) & 0xff);
-  p = putRaw(b, p, P.c_flowLabel);
-  p = putUint(b, p, vtf & 0xfffff);
-  p = putRaw(b, p, P.c_payloadLength);
-  p = putUint(b, p, readU16(bytes, IPV6.PAYLOAD_LENGTH));
-  p = putRaw(b, p, P.c_nextHeader);
-  p = putUint(b, p, bytes[IPV6.NEXT_HEADER]!);
-  p = putRaw(b, p, P.c_hopLimit);
-  return putUint(b, p, bytes[IPV6.HOP_LIMIT]!);
+  p = putPiece(d, p, P.ipv6_src);
+  p = putIpv6Address(d, p, bytes, IPV6.SRC);
+  p = putPiece(d, p, P.q_dst);
+  p = putIpv6Address(d, p, bytes, IPV6.DST);
+  p = putPiece(d, p, P.q_trafficClass);
+  p = putUint(d, p, (vtf >>> 20) & 0xff);
+  p = putPiece(d, p, P.c_flowLabel);
+  p = putUint(d, p, vtf & 0xfffff);
+  p = putPiece(d, p, P.c_payloadLength);
+  p = putUint(d, p, readU16(bytes, IPV6.PAYLOAD_LENGTH));
+  p = putPiece(d, p, P.c_nextHeader);
+  p = putUint(d, p, bytes[IPV6.NEXT_HEADER]!);
+  p = putPiece(d, p, P.c_hopLimit);
+  return putUint(d, p, bytes[IPV6.HOP_LIMIT]!);
 }
 
 /** The 16 octets at src[o] in RFC 5952 text, as formatIpv6Address writes it. */
-function putIpv6Address(b: Uint8Array, p: number, src: Uint8Array, o: number): number {
+function putIpv6Address(d: DataView, p: number, src: Uint8Array, o: number): number {
   let bestStart = -1;
   let bestLen = 1; // a single zero group is never compressed (RFC 5952 §4.2.2)
   let runStart = -1;
@@ -183,37 +183,37 @@ function putIpv6Address(b: Uint8Array, p: number, src: Uint8Array, o: number): n
   }
   for (let i = 0; i < 8; i++) {
     if (i === bestStart) {
-      if (i === 0) b[p++] = COLON;
-      b[p++] = COLON;
+      if (i === 0) d.setUint8(p++, COLON);
+      d.setUint8(p++, COLON);
       i += bestLen - 1;
       continue;
     }
-    p = putHexGroup(b, p, readU16(src, o + 2 * i));
-    if (i < 7) b[p++] = COLON;
+    p = putHexGroup(d, p, readU16(src, o + 2 * i));
+    if (i < 7) d.setUint8(p++, COLON);
   }
   return p;
 }
 
 /** The upper-layer members after `"protocol":`, as decodeUpperLayer + writeUpper give them (first fragment). */
-function putUpper(b: Uint8Array, p: number, bytes: Uint8Array, protocol: number, o: number, end: number): number {
+function putUpper(d: DataView, p: number, bytes: Uint8Array, protocol: number, o: number, end: number): number {
   const len = end - o;
-  p = putUint(b, p, protocol);
-  p = putRaw(b, p, P.c_offset);
-  p = putUint(b, p, o);
-  p = putRaw(b, p, P.c_length);
-  p = putUint(b, p, len);
+  p = putUint(d, p, protocol);
+  p = putPiece(d, p, P.c_offset);
+  p = putUint(d, p, o);
+  p = putPiece(d, p, P.c_length);
+  p = putUint(d, p, len);
   if ((protocol === IPPROTO.UDP && len >= 8) || (protocol === IPPROTO.TCP && len >= 20)) {
-    p = putRaw(b, p, P.c_srcPort);
-    p = putUint(b, p, readU16(bytes, o));
-    p = putRaw(b, p, P.c_dstPort);
-    p = putUint(b, p, readU16(bytes, o + 2));
+    p = putPiece(d, p, P.c_srcPort);
+    p = putUint(d, p, readU16(bytes, o));
+    p = putPiece(d, p, P.c_dstPort);
+    p = putUint(d, p, readU16(bytes, o + 2));
   } else if (protocol === IPPROTO.ICMPV6 && len >= 4) {
-    p = putRaw(b, p, P.c_icmpType);
-    p = putUint(b, p, bytes[o]!);
-    p = putRaw(b, p, P.c_icmpCode);
-    p = putUint(b, p, bytes[o + 1]!);
+    p = putPiece(d, p, P.c_icmpType);
+    p = putUint(d, p, bytes[o]!);
+    p = putPiece(d, p, P.c_icmpCode);
+    p = putUint(d, p, bytes[o + 1]!);
   }
   const at = checksumFieldOffset(protocol);
-  if (at >= 0 && len >= at + 2) (p = putRaw(b, p, P.c_checksumAt)), (p = putUint(b, p, at));
+  if (at >= 0 && len >= at + 2) (p = putPiece(d, p, P.c_checksumAt)), (p = putUint(d, p, at));
   return p;
 }

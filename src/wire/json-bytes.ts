@@ -1,7 +1,7 @@
 // A JSON text writer that appends ASCII bytes to one growable Uint8Array: no intermediate
 // strings, so `decode --json` spends its time on the packet, not on the garbage collector.
 
-import { putHexBytes, putRaw, putUint } from "./ascii-put.js";
+import { SCRATCH, putHexBytes, putUint } from "./ascii-put.js";
 
 const ASCII_CACHE = new Map<string, Uint8Array>();
 const HEX = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
@@ -12,18 +12,30 @@ export function asciiBytes(s: string): Uint8Array {
 }
 
 export class JsonBytes {
-  buf: Uint8Array;
+  private bytesBuf: Uint8Array;
+  /** A DataView over `buf`, for the ascii-put writers (kept in step when `buf` is replaced). */
+  view: DataView;
   pos = 0;
 
   constructor(size = 1 << 16) {
-    this.buf = new Uint8Array(size);
+    this.bytesBuf = new Uint8Array(size);
+    this.view = new DataView(this.bytesBuf.buffer);
   }
 
-  /** Makes room for `n` more bytes. */
+  get buf(): Uint8Array {
+    return this.bytesBuf;
+  }
+
+  set buf(b: Uint8Array) {
+    this.bytesBuf = b;
+    this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  /** Makes room for `n` more bytes (and the scratch the ascii-put writers may use after them). */
   reserve(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const bigger = new Uint8Array(Math.max(this.pos + n, 2 * this.buf.length));
-    bigger.set(this.buf.subarray(0, this.pos));
+    if (this.pos + n + SCRATCH <= this.bytesBuf.length) return;
+    const bigger = new Uint8Array(Math.max(this.pos + n + SCRATCH, 2 * this.bytesBuf.length));
+    bigger.set(this.bytesBuf.subarray(0, this.pos));
     this.buf = bigger;
   }
 
@@ -86,13 +98,16 @@ export class JsonBytes {
   /** Appends a non-negative integer (up to 2^53). */
   uint(n: number): void {
     this.reserve(16);
-    this.pos = putUint(this.buf, this.pos, n);
+    this.pos = putUint(this.view, this.pos, n);
   }
 
-  /** Appends pre-encoded bytes (see asciiBytes). */
+  /** Appends pre-encoded bytes (see asciiBytes); a plain loop beats set() for short keys. */
   raw(enc: Uint8Array): void {
     this.reserve(enc.length);
-    this.pos = putRaw(this.buf, this.pos, enc);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < enc.length; i++) b[p++] = enc[i]!;
+    this.pos = p;
   }
 
   /** Appends one ASCII character code (e.g. 0x2c for a comma). */
@@ -113,7 +128,7 @@ export class JsonBytes {
     b[p++] = 0x22;
     b[p++] = 0x30;
     b[p++] = 0x78;
-    p = putHexBytes(b, p, v, 0, v.length);
+    p = putHexBytes(this.view, p, v, 0, v.length);
     b[p++] = 0x22;
     this.pos = p;
   }
