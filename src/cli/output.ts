@@ -40,10 +40,13 @@ export class OutputBuffer extends LineWriter {
     if (this.w.pos >= this.chunk) await this.flush();
   }
 
-  /** Writes bytes rendered elsewhere (a worker), after what is buffered. */
-  async writeBytes(b: Uint8Array): Promise<void> {
+  /**
+   * Writes bytes rendered elsewhere (a worker), after what is buffered. `written` is called
+   * once the stream is done with them, so that their buffer can be used again.
+   */
+  async writeBytes(b: Uint8Array, written?: () => void): Promise<void> {
     await this.flush();
-    if (!this.out.write(b)) await new Promise<void>((resolve) => this.out.once("drain", resolve));
+    if (!this.out.write(b, written && (() => written()))) await new Promise<void>((resolve) => this.out.once("drain", resolve));
   }
 
   async flush(): Promise<void> {
