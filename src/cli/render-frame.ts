@@ -4,7 +4,8 @@
 import { ipv6Offset } from "../capture/link-type.js";
 import { NOT_DIRECT, writePacketMembersDirect } from "../wire/direct-json.js";
 import { DecodeError } from "../wire/errors.js";
-import { type JsonBytes, asciiBytes } from "../wire/json-bytes.js";
+import { asciiPiece, putPiece, putUint } from "../wire/ascii-put.js";
+import type { JsonBytes } from "../wire/json-bytes.js";
 import { type PacketRecord, decodePacket } from "../wire/packet.js";
 import { writePacketMembers } from "../wire/record-json.js";
 import { packetLines } from "./format-packet.js";
@@ -85,26 +86,30 @@ export function renderPacket(out: LineWriter, bytes: Uint8Array, label: string, 
 }
 
 const CAPTURE = {
-  open: asciiBytes('{"v":1,"capture":{"frame":'),
-  tsSec: asciiBytes(',"tsSec":'),
-  tsNsec: asciiBytes(',"tsNsec":'),
-  length: asciiBytes(',"length":'),
-  capturedLength: asciiBytes(',"capturedLength":'),
-  close: asciiBytes("},"),
+  open: asciiPiece('{"v":1,"capture":{"frame":'),
+  tsSec: asciiPiece(',"tsSec":'),
+  tsNsec: asciiPiece(',"tsNsec":'),
+  length: asciiPiece(',"length":'),
+  capturedLength: asciiPiece(',"capturedLength":'),
+  close: asciiPiece("},"),
 };
+/** The longest text captureMembers writes: its constant text and five integers of up to 16 digits. */
+const CAPTURE_MAX = 128;
 
 function captureMembers(w: JsonBytes, frame: number, m: FrameMeta): void {
-  w.raw(CAPTURE.open);
-  w.uint(frame);
-  w.raw(CAPTURE.tsSec);
-  w.uint(m.tsSec);
-  w.raw(CAPTURE.tsNsec);
-  w.uint(m.tsNsec);
-  w.raw(CAPTURE.length);
-  w.uint(m.originalLength);
-  w.raw(CAPTURE.capturedLength);
-  w.uint(m.capturedLength);
-  w.raw(CAPTURE.close);
+  w.reserve(CAPTURE_MAX);
+  const d = w.view;
+  let p = putPiece(d, w.pos, CAPTURE.open);
+  p = putUint(d, p, frame);
+  p = putPiece(d, p, CAPTURE.tsSec);
+  p = putUint(d, p, m.tsSec);
+  p = putPiece(d, p, CAPTURE.tsNsec);
+  p = putUint(d, p, m.tsNsec);
+  p = putPiece(d, p, CAPTURE.length);
+  p = putUint(d, p, m.originalLength);
+  p = putPiece(d, p, CAPTURE.capturedLength);
+  p = putUint(d, p, m.capturedLength);
+  w.pos = putPiece(d, p, CAPTURE.close);
 }
 
 /** Renders frame number `frame` of a capture; returns a RENDERED value. */
