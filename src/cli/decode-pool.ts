@@ -7,8 +7,7 @@
 // the garbage collector's time, on the main thread that everything waits for).
 
 import { Worker } from "node:worker_threads";
-import { readCapture } from "../capture/reader.js";
-import type { CapturedPacket } from "../capture/packet.js";
+import { type FrameRecord, type FrameSink, readFrames } from "../capture/reader.js";
 import type { OutputBuffer, Progress } from "./output.js";
 import type { RenderCounts, RenderOptions } from "./render-frame.js";
 
@@ -62,36 +61,64 @@ class BufferPool {
   }
 }
 
+/** Bytes of headers between two frames up to which both go in one copy. */
+const MAX_COPY_GAP = 64;
+
+/**
+ * Fills a job's buffers. Frames that follow each other in the reader's buffer (a pcap
+ * record header apart) are copied in one run, not one by one: `flush()` copies the pending
+ * run, and must be called before the reader's buffer changes.
+ */
 class JobBuilder {
   private meta: Float64Array;
   private data: Uint8Array;
   count = 0;
+  /** Bytes of `data` in use, including the pending run. */
   private used = 0;
+  /** The pending run: src[runStart, runEnd) goes to data[runAt, …). */
+  private src: Uint8Array | undefined;
+  private runStart = 0;
+  private runEnd = 0;
+  private runAt = 0;
 
   constructor(private readonly buffers: BufferPool) {
     ({ meta: this.meta, data: this.data } = buffers.takeInput());
   }
 
-  /** Adds a frame; false when the job is full (the frame was not added). */
-  add(p: CapturedPacket): boolean {
-    if (this.count === JOB_FRAMES || (this.count > 0 && this.used + p.data.length > this.data.length)) return false;
-    if (p.data.length > this.data.length) this.data = new Uint8Array(p.data.length);
+  /** Adds a frame whose bytes are b[f.dataStart, …); false when the job is full (the frame was not added). */
+  add(f: FrameRecord, b: Uint8Array): boolean {
+    const len = f.capturedLength;
+    const start = f.dataStart;
+    const joins = b === this.src && start >= this.runEnd && start - this.runEnd <= MAX_COPY_GAP;
+    const at = joins ? this.runAt + (start - this.runStart) : this.used;
+    if (this.count === JOB_FRAMES || (this.count > 0 && at + len > this.data.length)) return false;
+    if (!joins) {
+      this.flush();
+      if (len > this.data.length) this.data = new Uint8Array(Math.max(len, JOB_BYTES)); // an empty job: nothing to keep
+      (this.src = b), (this.runStart = start), (this.runAt = at);
+    }
+    this.runEnd = start + len;
+    this.used = at + len;
     const m = this.meta;
-    const at = this.count * META_FIELDS;
-    m[at] = p.tsSec;
-    m[at + 1] = p.tsNsec;
-    m[at + 2] = p.originalLength;
-    m[at + 3] = p.capturedLength;
-    m[at + 4] = p.linkType;
-    m[at + 5] = this.used;
-    this.data.set(p.data, this.used);
-    this.used += p.data.length;
-    this.count++;
+    const i = this.count++ * META_FIELDS;
+    m[i] = f.tsSec;
+    m[i + 1] = f.tsNsec;
+    m[i + 2] = f.originalLength;
+    m[i + 3] = len;
+    m[i + 4] = f.linkType;
+    m[i + 5] = at;
     return true;
+  }
+
+  /** Copies the pending run into the job. */
+  flush(): void {
+    if (this.src) this.data.set(this.src.subarray(this.runStart, this.runEnd), this.runAt);
+    this.src = undefined;
   }
 
   /** Hands the batch's buffers over (they are transferred) and starts a new batch. */
   take(seq: number, firstFrame: number): DecodeJob {
+    this.flush();
     const job = { seq, firstFrame, count: this.count, meta: this.meta, data: this.data, out: this.buffers.takeOutput() };
     ({ meta: this.meta, data: this.data } = this.buffers.takeInput());
     this.count = 0;
@@ -163,17 +190,22 @@ export async function decodeWithWorkers(path: string, opts: RenderOptions, limit
   };
   try {
     const jobs = new JobBuilder(buffers);
+    const ready: DecodeJob[] = [];
     let first = 1;
-    outer: for await (const batch of readCapture(path)) {
-      for (const p of batch) {
-        if (totals.frames >= limit) break outer;
-        if (!jobs.add(p)) {
-          await send(jobs.take(sent, first));
-          first = totals.frames + 1;
-          jobs.add(p);
-        }
-        progress.tick(++totals.frames);
+    // Called for every frame while the reader parses a run; jobs that fill up wait in `ready`.
+    const sink: FrameSink = (f, b) => {
+      if (totals.frames >= limit) return;
+      if (!jobs.add(f, b)) {
+        ready.push(jobs.take(sent + ready.length, first));
+        first = totals.frames + 1;
+        jobs.add(f, b);
       }
+      progress.tick(++totals.frames);
+    };
+    for await (const _ of readFrames(path, sink)) {
+      jobs.flush(); // before the reader reuses its buffer
+      for (const job of ready.splice(0)) await send(job);
+      if (totals.frames >= limit) break;
     }
     if (jobs.count) await send(jobs.take(sent, first));
     while (written < sent) (await pool.next(), await writeReady());

@@ -48,20 +48,30 @@ function errorJson(e: DecodeError): string {
   return `"error":{"code":"${e.code}","offset":${e.offset},"layer":"${e.layer}","message":${JSON.stringify(e.message)}}`;
 }
 
+/**
+ * The fast JSON path: the record's members written straight from the packet after the prefix
+ * already written at out.w[start, pos). Returns false, having removed the prefix, when the
+ * packet needs the record path.
+ */
+function renderDirect(out: LineWriter, start: number, bytes: Uint8Array, o: RenderOptions): boolean {
+  const options = writePacketMembersDirect(out.w, bytes, o.payload);
+  if (options === NOT_DIRECT || (o.ioamOnly && options === 0)) out.w.pos = start;
+  else (out.w.byte(0x7d), out.endLine());
+  return options !== NOT_DIRECT;
+}
+
 /** Decodes one IPv6 packet and renders it; returns false when it was malformed. */
 export function renderPacket(out: LineWriter, bytes: Uint8Array, label: string, prefix: Prefix, o: RenderOptions): boolean {
   if (o.json) {
-    // The fast path writes the same bytes straight from the packet, or declines and writes nothing.
     const start = out.w.pos;
     prefix(out.w);
-    const options = writePacketMembersDirect(out.w, bytes, o.payload);
-    if (options !== NOT_DIRECT) {
-      if (o.ioamOnly && options === 0) out.w.pos = start;
-      else (out.w.byte(0x7d), out.endLine());
-      return true;
-    }
-    out.w.pos = start;
+    if (renderDirect(out, start, bytes, o)) return true;
   }
+  return renderRecord(out, bytes, label, prefix, o);
+}
+
+/** The record path: decodePacket, then the record as JSON or as the table. */
+function renderRecord(out: LineWriter, bytes: Uint8Array, label: string, prefix: Prefix, o: RenderOptions): boolean {
   let rec: PacketRecord;
   try {
     rec = decodePacket(bytes);
@@ -116,6 +126,12 @@ function captureMembers(w: JsonBytes, frame: number, m: FrameMeta): void {
 export function renderFrame(out: LineWriter, frame: number, m: FrameMeta, data: Uint8Array, o: RenderOptions): number {
   const off = ipv6Offset(m.linkType, data);
   if (off < 0) return RENDERED.NOT_IPV6;
+  const bytes = off === 0 ? data : data.subarray(off);
+  if (o.json) {
+    const start = out.w.pos;
+    captureMembers(out.w, frame, m);
+    if (renderDirect(out, start, bytes, o)) return RENDERED.OK;
+  }
   const label = o.json ? "" : `frame ${frame} ${m.tsSec}.${String(m.tsNsec).padStart(9, "0")}  `;
-  return renderPacket(out, data.subarray(off), label, (w) => captureMembers(w, frame, m), o) ? RENDERED.OK : RENDERED.MALFORMED;
+  return renderRecord(out, bytes, label, (w) => captureMembers(w, frame, m), o) ? RENDERED.OK : RENDERED.MALFORMED;
 }
