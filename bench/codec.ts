@@ -1,9 +1,10 @@
 // bench/codec: (a) view-level parse of packets already in memory (IoamScanner + TraceView), beside
 // the record decoder as a baseline; (b) `ioam decode --pcap --json` to /dev/null beside
 // `tshark -T json` on the same file, in the same run. Prints one JSON object.
-// Usage: node dist/bench/codec.js [--packets 1000000] [--mix operator|corpus] [--skip-tshark]
+// Usage: node dist/bench/codec.js [--packets 1000000] [--mix operator|corpus] [--threads N] [--skip-tshark]
 //   operator (default): flows over 3–6 routers with the trace types used in practice (traffic.ts);
 //   corpus: the tshark-oracle corpus (random types, up to 8 nodes, every field) repeated.
+//   --threads N is passed to `ioam decode` (default: its own default, one worker per core up to 4).
 
 import { spawnSync } from "node:child_process";
 import { mkdirSync, openSync, closeSync, statSync } from "node:fs";
@@ -21,6 +22,7 @@ const argv = process.argv.slice(2);
 const PACKETS = Number(argv[argv.indexOf("--packets") + 1] ?? 0) || 1_000_000;
 const SKIP_TSHARK = argv.includes("--skip-tshark");
 const MIX = argv.includes("--mix") ? argv[argv.indexOf("--mix") + 1] : "operator";
+const THREADS = argv.includes("--threads") ? ["--threads", argv[argv.indexOf("--threads") + 1] ?? ""] : [];
 const OUT = "bench/out";
 
 function progress(msg: string): void {
@@ -102,8 +104,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < PACKETS; i++) w.write({ tsSec: 1_700_000_000 + Math.floor(i / 1000), tsNsec: (i % 1000) * 1000, data: buf.subarray(offsets[i]!, offsets[i]! + lengths[i]!) });
   await w.close();
   progress("(b) ioam decode --pcap --json > /dev/null");
-  const ours = timeCommand(process.execPath, ["dist/src/cli/main.js", "decode", "--json", "--pcap", file]);
-  result.decodeJson = { recordsPerSecond: Math.round(PACKETS / ours), seconds: ours, fileBytes: statSync(file).size, goal: 300_000 };
+  const ours = timeCommand(process.execPath, ["dist/src/cli/main.js", "decode", "--json", ...THREADS, "--pcap", file]);
+  result.decodeJson = { recordsPerSecond: Math.round(PACKETS / ours), seconds: ours, fileBytes: statSync(file).size, ...(THREADS.length ? { threads: Number(THREADS[1]) } : {}), goal: 300_000 };
   if (!SKIP_TSHARK) {
     progress("(b) tshark -T json > /dev/null (the baseline; this takes a while)");
     const ts = timeCommand("tshark", ["-n", "-r", file, "-T", "json"]);

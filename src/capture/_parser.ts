@@ -1,8 +1,28 @@
 // The contract between the streaming reader (reader.ts) and the per-format record parsers
 // (pcap.ts, pcapng.ts): parsing is synchronous over bytes already in memory, so the
-// per-packet path has no Promise; only refilling the chunk buffer awaits.
+// per-packet path has no Promise; only refilling the chunk buffer awaits. Frames go to a
+// sink as one reused record plus an offset into the buffer, so that a reader which copies the
+// bytes elsewhere (the decode worker pool) allocates nothing per frame.
 
-import type { CapturedPacket } from "./packet.js";
+/** A frame as a parser finds it; the parser refills the same object for every frame. */
+export interface FrameRecord {
+  tsSec: number;
+  tsNsec: number;
+  capturedLength: number;
+  originalLength: number;
+  linkType: number;
+  interfaceIndex: number;
+  /** Where the frame's bytes start in the buffer given to step(); capturedLength of them. */
+  dataStart: number;
+}
+
+/** Receives each frame with the buffer it sits in; `frame` is only valid during the call. */
+export type FrameSink = (frame: FrameRecord, b: Uint8Array) => void;
+
+/** A FrameRecord with every field zero, for a parser to refill. */
+export function emptyFrame(): FrameRecord {
+  return { tsSec: 0, tsNsec: 0, capturedLength: 0, originalLength: 0, linkType: 0, interfaceIndex: 0, dataStart: 0 };
+}
 
 /** Parses one record at a time out of the reader's chunk buffer. */
 export interface RecordParser {
@@ -13,9 +33,9 @@ export interface RecordParser {
   /** After `step` returned 0: what the pending record is ("pcap record"), for messages. */
   pending: string;
   /**
-   * Parses the record at b[pos, end) (dv views all of b), pushing a packet to `out` when the
+   * Parses the record at b[pos, end) (dv views all of b), handing the frame to `sink` when the
    * record is one. Returns the bytes consumed, or 0 when the record is not whole yet.
    * Throws DecodeError for records that can never parse.
    */
-  step(b: Uint8Array, dv: DataView, pos: number, end: number, out: CapturedPacket[]): number;
+  step(b: Uint8Array, dv: DataView, pos: number, end: number, sink: FrameSink): number;
 }

@@ -13,8 +13,7 @@
 
 import { captureError } from "./_errors.js";
 import { putU16, putU32 } from "./_endian.js";
-import type { RecordParser } from "./_parser.js";
-import type { CapturedPacket } from "./packet.js";
+import { type FrameSink, type RecordParser, emptyFrame } from "./_parser.js";
 
 /** Magic numbers (as read big-endian) and fixed sizes of classic pcap. */
 export const PCAP = {
@@ -57,6 +56,7 @@ export class PcapParser implements RecordParser {
   private readonly le: boolean;
   private readonly nanosecond: boolean;
   private linkType = -1;
+  private readonly frame = emptyFrame();
 
   /** `magicBE` must be one that pcapMagicFormat knows. */
   constructor(
@@ -69,7 +69,7 @@ export class PcapParser implements RecordParser {
     this.nanosecond = f.nanosecond;
   }
 
-  step(b: Uint8Array, dv: DataView, pos: number, end: number, out: CapturedPacket[]): number {
+  step(b: Uint8Array, dv: DataView, pos: number, end: number, sink: FrameSink): number {
     if (this.linkType < 0) return this.header(dv, pos, end);
     if (end - pos < REC.DATA) return this.wait(REC.DATA, "pcap record header");
     const le = this.le;
@@ -80,15 +80,15 @@ export class PcapParser implements RecordParser {
     let nsec = dv.getUint32(pos + REC.TS_FRAC, le);
     if (!this.nanosecond) nsec *= 1000;
     if (nsec >= 1e9) (sec += Math.floor(nsec / 1e9)), (nsec %= 1e9);
-    out.push({
-      tsSec: sec,
-      tsNsec: nsec,
-      capturedLength: caplen,
-      originalLength: dv.getUint32(pos + REC.ORIGLEN, le),
-      linkType: this.linkType,
-      interfaceIndex: 0,
-      data: b.subarray(pos + REC.DATA, pos + total),
-    });
+    const f = this.frame;
+    f.tsSec = sec;
+    f.tsNsec = nsec;
+    f.capturedLength = caplen;
+    f.originalLength = dv.getUint32(pos + REC.ORIGLEN, le);
+    f.linkType = this.linkType;
+    f.interfaceIndex = 0;
+    f.dataStart = pos + REC.DATA;
+    sink(f, b);
     return total;
   }
 

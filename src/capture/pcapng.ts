@@ -13,9 +13,8 @@
 // section whose interfaces are numbered from 0 again.
 
 import { captureError } from "./_errors.js";
-import type { RecordParser } from "./_parser.js";
+import { type FrameSink, type RecordParser, emptyFrame } from "./_parser.js";
 import { MICROSECONDS, TS, tsUnits, unitsToTime, type TsUnits } from "./_timestamp.js";
-import type { CapturedPacket } from "./packet.js";
 
 /** Block types, option codes and fixed sizes of pcapng. */
 export const PCAPNG = {
@@ -74,11 +73,12 @@ export class PcapngParser implements RecordParser {
   pending = "pcapng block";
   private le = true;
   private ifaces: Interface[] = [];
+  private readonly frame = emptyFrame();
 
   /** `path` is only used in error messages. */
   constructor(private readonly path: string) {}
 
-  step(b: Uint8Array, dv: DataView, pos: number, end: number, out: CapturedPacket[]): number {
+  step(b: Uint8Array, dv: DataView, pos: number, end: number, sink: FrameSink): number {
     if (end - pos < PCAPNG.BLOCK_OVERHEAD) return this.wait(PCAPNG.BLOCK_OVERHEAD, "pcapng block header");
     const type = dv.getUint32(pos, this.le);
     if (type === PCAPNG.SHB) this.sectionByteOrder(dv, pos);
@@ -86,8 +86,8 @@ export class PcapngParser implements RecordParser {
     if (len < PCAPNG.BLOCK_OVERHEAD || len % 4 !== 0) this.corrupt(pos + BLOCK.LENGTH, `block length ${len}`);
     if (end - pos < len) return this.wait(len, `pcapng block of type ${type} and ${len} bytes`);
     if (dv.getUint32(pos + len - 4, this.le) !== len) this.corrupt(pos + len - 4, "trailing block length differs");
-    if (type === PCAPNG.EPB || type === PCAPNG.PB) this.packet(b, dv, pos, len, type, out);
-    else if (type === PCAPNG.SPB) this.simplePacket(b, dv, pos, len, out);
+    if (type === PCAPNG.EPB || type === PCAPNG.PB) this.packet(b, dv, pos, len, type, sink);
+    else if (type === PCAPNG.SPB) this.simplePacket(b, dv, pos, len, sink);
     else if (type === PCAPNG.IDB) this.ifaces.push(this.interfaceBlock(b, dv, pos, len));
     else if (type === PCAPNG.SHB) this.section(dv, pos, len);
     return len;
@@ -126,7 +126,7 @@ export class PcapngParser implements RecordParser {
   }
 
   /** EPB, or the obsolete PB whose Interface ID is 16 bits followed by a drops count. */
-  private packet(b: Uint8Array, dv: DataView, pos: number, len: number, type: number, out: CapturedPacket[]): void {
+  private packet(b: Uint8Array, dv: DataView, pos: number, len: number, type: number, sink: FrameSink): void {
     const le = this.le;
     if (len < BLOCK.EPB_DATA + 4) this.corrupt(pos + BLOCK.LENGTH, `packet block of ${len} bytes`);
     const id = type === PCAPNG.EPB ? dv.getUint32(pos + BLOCK.EPB_IFID, le) : dv.getUint16(pos + BLOCK.EPB_IFID, le);
@@ -135,34 +135,30 @@ export class PcapngParser implements RecordParser {
     const data = pos + BLOCK.EPB_DATA;
     if (caplen > len - BLOCK.EPB_DATA - 4) this.corrupt(pos + BLOCK.EPB_CAPLEN, `captured length ${caplen} exceeds its block`);
     unitsToTime(dv.getUint32(pos + BLOCK.EPB_TS_HIGH, le), dv.getUint32(pos + BLOCK.EPB_TS_LOW, le), iface.units);
-    out.push({
-      tsSec: TS.sec + iface.tsOffset,
-      tsNsec: TS.nsec,
-      capturedLength: caplen,
-      originalLength: dv.getUint32(pos + BLOCK.EPB_ORIGLEN, le),
-      linkType: iface.linkType,
-      interfaceIndex: id,
-      data: b.subarray(data, data + caplen),
-    });
+    this.emit(sink, b, TS.sec + iface.tsOffset, TS.nsec, caplen, dv.getUint32(pos + BLOCK.EPB_ORIGLEN, le), iface.linkType, id, data);
   }
 
   /** SPB: interface 0, no timestamp; captured length = min(original, snaplen, room in block). */
-  private simplePacket(b: Uint8Array, dv: DataView, pos: number, len: number, out: CapturedPacket[]): void {
+  private simplePacket(b: Uint8Array, dv: DataView, pos: number, len: number, sink: FrameSink): void {
     if (len < BLOCK.SPB_DATA + 4) this.corrupt(pos + BLOCK.LENGTH, `Simple Packet Block of ${len} bytes`);
     const iface = this.iface(0, pos);
     const origlen = dv.getUint32(pos + BLOCK.SPB_ORIGLEN, this.le);
     let caplen = Math.min(origlen, len - BLOCK.SPB_DATA - 4);
     if (iface.snaplen > 0) caplen = Math.min(caplen, iface.snaplen);
     const data = pos + BLOCK.SPB_DATA;
-    out.push({
-      tsSec: 0,
-      tsNsec: 0,
-      capturedLength: caplen,
-      originalLength: origlen,
-      linkType: iface.linkType,
-      interfaceIndex: 0,
-      data: b.subarray(data, data + caplen),
-    });
+    this.emit(sink, b, 0, 0, caplen, origlen, iface.linkType, 0, data);
+  }
+
+  private emit(sink: FrameSink, b: Uint8Array, tsSec: number, tsNsec: number, caplen: number, origlen: number, linkType: number, id: number, data: number): void {
+    const f = this.frame;
+    f.tsSec = tsSec;
+    f.tsNsec = tsNsec;
+    f.capturedLength = caplen;
+    f.originalLength = origlen;
+    f.linkType = linkType;
+    f.interfaceIndex = id;
+    f.dataStart = data;
+    sink(f, b);
   }
 
   private iface(id: number, at: number): Interface {

@@ -5,7 +5,9 @@
 
 import { open, type FileHandle } from "node:fs/promises";
 import { captureError } from "./_errors.js";
-import type { RecordParser } from "./_parser.js";
+import type { FrameSink, RecordParser } from "./_parser.js";
+
+export type { FrameRecord, FrameSink } from "./_parser.js";
 import type { CapturedPacket } from "./packet.js";
 import { PcapParser, pcapMagicFormat } from "./pcap.js";
 import { PCAPNG, PcapngParser } from "./pcapng.js";
@@ -70,15 +72,39 @@ class Chunks {
  * magic number, a corrupt block, or a file that ends inside a record.
  */
 export async function* readCapture(path: string, opts: ReadCaptureOptions = {}): AsyncGenerator<CapturedPacket[]> {
+  let batch: CapturedPacket[] = [];
+  const sink: FrameSink = (f, b) => {
+    const { tsSec, tsNsec, capturedLength, originalLength, linkType, interfaceIndex, dataStart } = f;
+    batch.push({ tsSec, tsNsec, capturedLength, originalLength, linkType, interfaceIndex, data: b.subarray(dataStart, dataStart + capturedLength) });
+  };
+  for await (const _ of readFrames(path, sink, opts)) {
+    const full = batch;
+    batch = [];
+    yield full;
+  }
+}
+
+/**
+ * readCapture without a packet object per frame: hands every frame of the file to `sink`, in
+ * file order and runs of at most `batchSize`, and yields after each run the number of frames
+ * in it (never 0). A frame's bytes stay valid until the generator is resumed. Throws as
+ * readCapture does.
+ */
+export async function* readFrames(path: string, sink: FrameSink, opts: ReadCaptureOptions = {}): AsyncGenerator<number> {
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
+  let frames = 0;
+  const counted: FrameSink = (f, b) => {
+    frames++;
+    sink(f, b);
+  };
   const fh = await open(path, "r");
   try {
     const src = new Chunks(fh, (await fh.stat()).size, Math.max(opts.chunkSize ?? DEFAULT_CHUNK, 16));
     const parser = await detect(path, src);
     for (;;) {
-      const batch: CapturedPacket[] = [];
-      const stalled = parseBatch(parser, src, batch, batchSize);
-      if (batch.length > 0) yield batch;
+      frames = 0;
+      const stalled = parseBatch(parser, src, counted, () => frames < batchSize);
+      if (frames > 0) yield frames;
       if (stalled && !(await more(path, parser, src))) return;
     }
   } finally {
@@ -86,14 +112,14 @@ export async function* readCapture(path: string, opts: ReadCaptureOptions = {}):
   }
 }
 
-/** Parses records into `batch` until it is full (returns false) or the buffer runs dry (true). */
-function parseBatch(parser: RecordParser, src: Chunks, batch: CapturedPacket[], batchSize: number): boolean {
+/** Parses records into `sink` while `room()` (returns false) or until the buffer runs dry (true). */
+function parseBatch(parser: RecordParser, src: Chunks, sink: FrameSink, room: () => boolean): boolean {
   const { buf, dv, end } = src;
   let pos = src.pos;
   parser.base = src.base;
   try {
-    while (batch.length < batchSize) {
-      const used = parser.step(buf, dv, pos, end, batch);
+    while (room()) {
+      const used = parser.step(buf, dv, pos, end, sink);
       if (used === 0) return true;
       pos += used;
     }

@@ -5,6 +5,8 @@ import type { Writable } from "node:stream";
 import { JsonBytes } from "../wire/json-bytes.js";
 
 const utf8 = new TextEncoder();
+/** Written buffers kept for reuse; more are in flight only while the stream is slow. */
+const SPARE_BUFFERS = 4;
 
 /** Lines of output collected in one growable byte buffer (no stream: workers use it too). */
 export class LineWriter {
@@ -28,6 +30,9 @@ export class LineWriter {
  * wire/record-json.ts) and ended with endLine().
  */
 export class OutputBuffer extends LineWriter {
+  /** Buffers the stream has finished writing, to write on in. */
+  private readonly spare: Uint8Array[] = [];
+
   constructor(
     private readonly out: Writable = process.stdout,
     private readonly chunk = 1 << 20,
@@ -40,19 +45,24 @@ export class OutputBuffer extends LineWriter {
     if (this.w.pos >= this.chunk) await this.flush();
   }
 
-  /** Writes bytes rendered elsewhere (a worker), after what is buffered. */
-  async writeBytes(b: Uint8Array): Promise<void> {
+  /**
+   * Writes bytes rendered elsewhere (a worker), after what is buffered. `written` is called
+   * once the stream is done with them, so that their buffer can be used again.
+   */
+  async writeBytes(b: Uint8Array, written?: () => void): Promise<void> {
     await this.flush();
-    if (!this.out.write(b)) await new Promise<void>((resolve) => this.out.once("drain", resolve));
+    if (!this.out.write(b, written && (() => written()))) await new Promise<void>((resolve) => this.out.once("drain", resolve));
   }
 
   async flush(): Promise<void> {
     if (this.w.pos === 0) return;
-    // The stream may keep the bytes, so hand it this buffer and write on in a new one.
-    const data = Buffer.from(this.w.buf.buffer, this.w.buf.byteOffset, this.w.pos);
-    this.w.buf = new Uint8Array(this.w.buf.length);
+    // The stream may keep the bytes until it has written them, so hand it this buffer and
+    // write on in another: one it has finished with, or a new one.
+    const full = this.w.buf;
+    const data = Buffer.from(full.buffer, full.byteOffset, this.w.pos);
+    this.w.buf = this.spare.pop() ?? new Uint8Array(full.length);
     this.w.reset();
-    if (!this.out.write(data)) await new Promise<void>((resolve) => this.out.once("drain", resolve));
+    if (!this.out.write(data, () => this.spare.length < SPARE_BUFFERS && this.spare.push(full))) await new Promise<void>((resolve) => this.out.once("drain", resolve));
   }
 }
 

@@ -2,8 +2,10 @@
 // that turns packets into `ioam decode` output, used inline and by the decode workers.
 
 import { ipv6Offset } from "../capture/link-type.js";
+import { NOT_DIRECT, writePacketMembersDirect } from "../wire/direct-json.js";
 import { DecodeError } from "../wire/errors.js";
-import { type JsonBytes, asciiBytes } from "../wire/json-bytes.js";
+import { asciiPiece, putPiece, putUint } from "../wire/ascii-put.js";
+import type { JsonBytes } from "../wire/json-bytes.js";
 import { type PacketRecord, decodePacket } from "../wire/packet.js";
 import { writePacketMembers } from "../wire/record-json.js";
 import { packetLines } from "./format-packet.js";
@@ -46,8 +48,30 @@ function errorJson(e: DecodeError): string {
   return `"error":{"code":"${e.code}","offset":${e.offset},"layer":"${e.layer}","message":${JSON.stringify(e.message)}}`;
 }
 
+/**
+ * The fast JSON path: the record's members written straight from the packet after the prefix
+ * already written at out.w[start, pos). Returns false, having removed the prefix, when the
+ * packet needs the record path.
+ */
+function renderDirect(out: LineWriter, start: number, bytes: Uint8Array, o: RenderOptions): boolean {
+  const options = writePacketMembersDirect(out.w, bytes, o.payload);
+  if (options === NOT_DIRECT || (o.ioamOnly && options === 0)) out.w.pos = start;
+  else (out.w.byte(0x7d), out.endLine());
+  return options !== NOT_DIRECT;
+}
+
 /** Decodes one IPv6 packet and renders it; returns false when it was malformed. */
 export function renderPacket(out: LineWriter, bytes: Uint8Array, label: string, prefix: Prefix, o: RenderOptions): boolean {
+  if (o.json) {
+    const start = out.w.pos;
+    prefix(out.w);
+    if (renderDirect(out, start, bytes, o)) return true;
+  }
+  return renderRecord(out, bytes, label, prefix, o);
+}
+
+/** The record path: decodePacket, then the record as JSON or as the table. */
+function renderRecord(out: LineWriter, bytes: Uint8Array, label: string, prefix: Prefix, o: RenderOptions): boolean {
   let rec: PacketRecord;
   try {
     rec = decodePacket(bytes);
@@ -72,32 +96,42 @@ export function renderPacket(out: LineWriter, bytes: Uint8Array, label: string, 
 }
 
 const CAPTURE = {
-  open: asciiBytes('{"v":1,"capture":{"frame":'),
-  tsSec: asciiBytes(',"tsSec":'),
-  tsNsec: asciiBytes(',"tsNsec":'),
-  length: asciiBytes(',"length":'),
-  capturedLength: asciiBytes(',"capturedLength":'),
-  close: asciiBytes("},"),
+  open: asciiPiece('{"v":1,"capture":{"frame":'),
+  tsSec: asciiPiece(',"tsSec":'),
+  tsNsec: asciiPiece(',"tsNsec":'),
+  length: asciiPiece(',"length":'),
+  capturedLength: asciiPiece(',"capturedLength":'),
+  close: asciiPiece("},"),
 };
+/** The longest text captureMembers writes: its constant text and five integers of up to 16 digits. */
+const CAPTURE_MAX = 128;
 
 function captureMembers(w: JsonBytes, frame: number, m: FrameMeta): void {
-  w.raw(CAPTURE.open);
-  w.uint(frame);
-  w.raw(CAPTURE.tsSec);
-  w.uint(m.tsSec);
-  w.raw(CAPTURE.tsNsec);
-  w.uint(m.tsNsec);
-  w.raw(CAPTURE.length);
-  w.uint(m.originalLength);
-  w.raw(CAPTURE.capturedLength);
-  w.uint(m.capturedLength);
-  w.raw(CAPTURE.close);
+  w.reserve(CAPTURE_MAX);
+  const d = w.view;
+  let p = putPiece(d, w.pos, CAPTURE.open);
+  p = putUint(d, p, frame);
+  p = putPiece(d, p, CAPTURE.tsSec);
+  p = putUint(d, p, m.tsSec);
+  p = putPiece(d, p, CAPTURE.tsNsec);
+  p = putUint(d, p, m.tsNsec);
+  p = putPiece(d, p, CAPTURE.length);
+  p = putUint(d, p, m.originalLength);
+  p = putPiece(d, p, CAPTURE.capturedLength);
+  p = putUint(d, p, m.capturedLength);
+  w.pos = putPiece(d, p, CAPTURE.close);
 }
 
 /** Renders frame number `frame` of a capture; returns a RENDERED value. */
 export function renderFrame(out: LineWriter, frame: number, m: FrameMeta, data: Uint8Array, o: RenderOptions): number {
   const off = ipv6Offset(m.linkType, data);
   if (off < 0) return RENDERED.NOT_IPV6;
+  const bytes = off === 0 ? data : data.subarray(off);
+  if (o.json) {
+    const start = out.w.pos;
+    captureMembers(out.w, frame, m);
+    if (renderDirect(out, start, bytes, o)) return RENDERED.OK;
+  }
   const label = o.json ? "" : `frame ${frame} ${m.tsSec}.${String(m.tsNsec).padStart(9, "0")}  `;
-  return renderPacket(out, data.subarray(off), label, (w) => captureMembers(w, frame, m), o) ? RENDERED.OK : RENDERED.MALFORMED;
+  return renderRecord(out, bytes, label, (w) => captureMembers(w, frame, m), o) ? RENDERED.OK : RENDERED.MALFORMED;
 }

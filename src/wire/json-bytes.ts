@@ -1,6 +1,8 @@
 // A JSON text writer that appends ASCII bytes to one growable Uint8Array: no intermediate
 // strings, so `decode --json` spends its time on the packet, not on the garbage collector.
 
+import { SCRATCH, putHexBytes, putUint } from "./ascii-put.js";
+
 const ASCII_CACHE = new Map<string, Uint8Array>();
 const HEX = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
 
@@ -10,18 +12,30 @@ export function asciiBytes(s: string): Uint8Array {
 }
 
 export class JsonBytes {
-  buf: Uint8Array;
+  private bytesBuf: Uint8Array;
+  /** A DataView over `buf`, for the ascii-put writers (kept in step when `buf` is replaced). */
+  view: DataView;
   pos = 0;
 
   constructor(size = 1 << 16) {
-    this.buf = new Uint8Array(size);
+    this.bytesBuf = new Uint8Array(size);
+    this.view = new DataView(this.bytesBuf.buffer);
   }
 
-  /** Makes room for `n` more bytes. */
+  get buf(): Uint8Array {
+    return this.bytesBuf;
+  }
+
+  set buf(b: Uint8Array) {
+    this.bytesBuf = b;
+    this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  /** Makes room for `n` more bytes (and the scratch the ascii-put writers may use after them). */
   reserve(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const bigger = new Uint8Array(Math.max(this.pos + n, 2 * this.buf.length));
-    bigger.set(this.buf.subarray(0, this.pos));
+    if (this.pos + n + SCRATCH <= this.bytesBuf.length) return;
+    const bigger = new Uint8Array(Math.max(this.pos + n + SCRATCH, 2 * this.bytesBuf.length));
+    bigger.set(this.bytesBuf.subarray(0, this.pos));
     this.buf = bigger;
   }
 
@@ -84,19 +98,7 @@ export class JsonBytes {
   /** Appends a non-negative integer (up to 2^53). */
   uint(n: number): void {
     this.reserve(16);
-    const b = this.buf;
-    if (n < 10) {
-      b[this.pos++] = 48 + n;
-      return;
-    }
-    let len = 0;
-    for (let t = n; t >= 1; t = Math.floor(t / 10)) len++;
-    let p = (this.pos += len);
-    while (n >= 1) {
-      const q = Math.floor(n / 10);
-      b[--p] = 48 + (n - q * 10);
-      n = q;
-    }
+    this.pos = putUint(this.view, this.pos, n);
   }
 
   /** Appends pre-encoded bytes (see asciiBytes); a plain loop beats set() for short keys. */
@@ -126,10 +128,7 @@ export class JsonBytes {
     b[p++] = 0x22;
     b[p++] = 0x30;
     b[p++] = 0x78;
-    for (let i = 0; i < v.length; i++) {
-      b[p++] = HEX[v[i]! >>> 4]!;
-      b[p++] = HEX[v[i]! & 15]!;
-    }
+    p = putHexBytes(this.view, p, v, 0, v.length);
     b[p++] = 0x22;
     this.pos = p;
   }

@@ -3,7 +3,7 @@
 
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { readCapture } from "../../capture/reader.js";
+import { type FrameSink, readFrames } from "../../capture/reader.js";
 import { UsageError } from "../../wire/errors.js";
 import { hexToBytes } from "../../wire/hex.js";
 import { type ParsedArgs, intFlag } from "../args.js";
@@ -55,13 +55,14 @@ const WORKER_MIN_BYTES = 8 << 20;
 
 async function decodeInline(ctx: DecodeContext, path: string, limit: number, progress: Progress): Promise<DecodeTotals> {
   const totals: DecodeTotals = { frames: 0, notIpv6: 0, malformed: 0 };
-  outer: for await (const batch of readCapture(path)) {
-    for (const p of batch) {
-      if (totals.frames >= limit) break outer;
-      tally(totals, renderFrame(ctx.out, ++totals.frames, p, p.data, ctx));
-      progress.tick(totals.frames);
-    }
+  const sink: FrameSink = (f, b) => {
+    if (totals.frames >= limit) return;
+    tally(totals, renderFrame(ctx.out, ++totals.frames, f, b.subarray(f.dataStart, f.dataStart + f.capturedLength), ctx));
+    progress.tick(totals.frames);
+  };
+  for await (const _ of readFrames(path, sink)) {
     await ctx.out.maybeFlush();
+    if (totals.frames >= limit) break;
   }
   return totals;
 }
