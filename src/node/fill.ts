@@ -6,7 +6,7 @@ import { writeU16, writeU32 } from "../wire/_be.js";
 import { TRACE } from "../wire/ioam/trace.js";
 import { OSS_BIT, UNDEFINED_BITS_MASK, nodeLenOf } from "../wire/ioam/trace-type.js";
 import type { PacketContext } from "./context.js";
-import { type NamespaceState, type NodeState, UNAVAILABLE, interfaceOf } from "./state.js";
+import { type NamespaceState, type NodeState, UNAVAILABLE, interfaces } from "./state.js";
 
 const OVERFLOW = 0x04; // in the NodeLen/flags octet
 const U32_NONE = UNAVAILABLE.U32;
@@ -33,8 +33,8 @@ export function fillTrace(b: Uint8Array, ipv6Start: number, body: number, node: 
   }
   let at = body + TRACE.DATA + 4 * (remLen - nodeLen - scLen);
   const hop = (b[ipv6Start + 7]! - (isInput ? 1 : 0)) & 0xff;
-  const inIf = ctx.ingress === undefined ? undefined : interfaceOf(node, ctx.ingress);
-  const outIf = ctx.egress === undefined ? undefined : interfaceOf(node, ctx.egress);
+  const inIf = interfaces.ingress(node, ctx.ingress);
+  const outIf = interfaces.egress(node, ctx.egress);
   if (type & 0x800000) (writeU32(b, at, ((hop << 24) | (node.nodeId & 0xffffff)) >>> 0), (at += 4));
   if (type & 0x400000) {
     writeU16(b, at, inIf ? inIf.id : UNAVAILABLE.U16);

@@ -16,7 +16,7 @@ import { fillTrace, nodeBlock } from "./fill.js";
 import { incrementalInsert } from "./incremental.js";
 import { isLoopbackRequest, loopbackCopy } from "./loopback.js";
 import { nodeLenOf } from "../wire/ioam/trace-type.js";
-import { type NodeState, interfaceOf } from "./state.js";
+import { type NodeState, interfaces } from "./state.js";
 
 const PAD1 = 0x00;
 const PADN = 0x01;
@@ -105,7 +105,7 @@ let exportTo: ((r: DexExportRecord) => void) | undefined;
 /** A DEX option (RFC 9326 §3) asks this node to export its data for the DEX trace type, if it knows the namespace and IOAM is enabled on the ingress. */
 function exportDex(b: Uint8Array, start: number, opt: number, optEnd: number, node: NodeState, ctx: PacketContext, to: (r: DexExportRecord) => void): void {
   const body = opt + IOAM_OPT.BODY;
-  if (optEnd - body < 8 || ctx.ingress === undefined || !interfaceOf(node, ctx.ingress).enabled) return;
+  if (optEnd - body < 8 || ctx.ingress === undefined || !interfaces.ingress(node, ctx.ingress)!.enabled) return;
   const ns = node.namespaces.get((b[body]! << 8) | b[body + 1]!);
   if (!ns) return;
   const ext = b[body + 3]!;
@@ -161,7 +161,7 @@ const ingressFacts = {
 function processIoam(b: Uint8Array, start: number, opt: number, optEnd: number, node: NodeState, ctx: PacketContext, counters: NodeCounters, onEvent?: (e: TraceEventRecord) => void): TransitResult {
   let verdict: LinuxVerdict = "ignore-disabled"; // no receiving interface: nothing enables IOAM
   if (ctx.ingress !== undefined) {
-    ingressFacts.ioam6Enabled = interfaceOf(node, ctx.ingress).enabled;
+    ingressFacts.ioam6Enabled = interfaces.ingress(node, ctx.ingress)!.enabled;
     ingressFacts.node = node;
     verdict = linuxOptionVerdict(b, opt, optEnd, start, ingressFacts);
   }
