@@ -11,8 +11,10 @@ export interface NodeCounters {
   ioamAlreadyOverflowed: number;
   /** IOAM options left untouched: IOAM disabled on the ingress, unknown namespace, not a pre-allocated trace. */
   ioamIgnored: number;
+  /** Proof-of-transit options this node added its share to. */
+  potUpdated: number;
 }
 
 export function newCounters(): NodeCounters {
-  return { Ip6InHdrErrors: 0, ioamFilled: 0, ioamOverflowed: 0, ioamAlreadyOverflowed: 0, ioamIgnored: 0 };
+  return { Ip6InHdrErrors: 0, ioamFilled: 0, ioamOverflowed: 0, ioamAlreadyOverflowed: 0, ioamIgnored: 0, potUpdated: 0 };
 }

@@ -12,6 +12,7 @@ import type { PacketContext } from "./context.js";
 import type { NodeCounters } from "./counters.js";
 import type { TraceEventRecord } from "./events.js";
 import { type TransitResult, transitPacket } from "./transit.js";
+import { isVerifierKey, potVerify } from "./pot.js";
 import type { NodeState } from "./state.js";
 
 /** What reaches the sink: the IOAM options as they arrived here (after this node's fill). */
@@ -22,6 +23,8 @@ export interface DecapRecord {
   src: string;
   dst: string;
   options: IoamOption[];
+  /** Proof of transit, for each POT option whose namespace this node verifies: did the path prove itself? */
+  potVerified?: boolean[];
 }
 
 export type DecapResult =
@@ -44,17 +47,28 @@ export function decapsulate(p: Uint8Array, node: NodeState, ctx: PacketContext, 
   const last = rec.extHeaders[rec.extHeaders.length - 1];
   // Encap: the outer headers (Hop-by-Hop, maybe Destination Options with E2E) end in IPv6-in-IPv6.
   if (last && last.nextHeader === IPPROTO.IPV6 && rec.options.length > 0) {
-    sink({ source: "decap", mode: "encap", src: rec.ipv6.src, dst: rec.ipv6.dst, options: rec.options });
+    sink(withPot({ source: "decap", mode: "encap", src: rec.ipv6.src, dst: rec.ipv6.dst, options: rec.options }, b, node));
     if (isActive(rec.options)) return { outcome: "terminated-active" };
     return { outcome: "decap-encap", packet: b.slice(last.offset + last.length) };
   }
   const ioam = rec.options.filter((o) => o.header === "hop");
   if (!hbh || hbh.kind !== "hop" || ioam.length === 0) return { outcome: "no-ioam", packet: p };
-  sink({ source: "decap", mode: "inline", src: rec.ipv6.src, dst: rec.ipv6.dst, options: ioam });
+  sink(withPot({ source: "decap", mode: "inline", src: rec.ipv6.src, dst: rec.ipv6.dst, options: ioam }, b, node));
   if (isActive(ioam)) return { outcome: "terminated-active" };
   const others = hbh.tlvs.filter((t) => t.type > 1); // options other than Pad1/PadN stay
   const rebuilt = others.length === 0 ? new Uint8Array(0) : relaidHeader(b, hbh.offset, others);
   return { outcome: "decap-inline", packet: replaceHeader(b, hbh.offset, hbh.length, rebuilt) };
+}
+
+/** The verifier's verdict on each POT option it holds the key for. */
+function withPot(r: DecapRecord, b: Uint8Array, node: NodeState): DecapRecord {
+  const verdicts: boolean[] = [];
+  for (const o of r.options) {
+    const key = o.kind === "pot" ? node.pot.get(o.namespaceId) : undefined;
+    if (key && isVerifierKey(key) && o.kind === "pot" && o.random !== undefined) verdicts.push(potVerify(b, o.offset, key));
+  }
+  if (verdicts.length) r.potVerified = verdicts;
+  return r;
 }
 
 const isActive = (options: readonly IoamOption[]) => options.some((o) => o.kind === "trace" && o.flags.active);

@@ -20,6 +20,7 @@ import type { TraceFlags } from "../wire/ioam/trace.js";
 import { nodeLenOf } from "../wire/ioam/trace-type.js";
 import type { PacketContext } from "./context.js";
 import { fillTrace } from "./fill.js";
+import { potIngress } from "./pot.js";
 import type { NodeState } from "./state.js";
 
 export type EncapMode = "inline" | "encap" | "auto";
@@ -35,6 +36,11 @@ export interface EncapPolicy {
   trace?: { namespaceId: number; traceType: number; size: number; flags?: TraceFlags; reserved?: number };
   /** Edge-to-Edge (RFC 9197 §4.6), in an outer Destination Options header: encap mode only. */
   e2e?: { namespaceId: number; e2eType: number };
+  /**
+   * Proof of transit: the encapsulating node draws RND (`random`, reduced mod the prime), sets
+   * CML 0 and adds its share — its key is the node state's for `namespaceId`.
+   */
+  pot?: { namespaceId: number; random: () => bigint };
   /** Direct Export (RFC 9326): asks nodes to export `traceType`'s data; with a Flow ID and/or sequence numbers. */
   dex?: { namespaceId: number; traceType: number; flowId?: number; seq?: boolean };
 }
@@ -99,8 +105,11 @@ export class Encapsulator {
 
   /** The per-packet fields: this node's trace data, E2E sequence and timestamps, DEX sequence. */
   private fillOptions(out: Uint8Array, node: NodeState, ctx: PacketContext, forwarding: boolean): void {
-    const { trace, e2e, dex } = this.policy;
+    const { trace, e2e, dex, pot } = this.policy;
     const ns = trace && node.namespaces.get(trace.namespaceId);
+    const potKey = pot && node.pot.get(pot.namespaceId);
+    if (pot && !potKey) throw new RangeError(`proof of transit for IOAM namespace ${pot.namespaceId}: this node has no key for it`);
+    if (potKey) potIngress(out, IPV6.LENGTH + this.t.potAt, pot!.random(), potKey);
     // The lwtunnel records the hop limit as it is after forwarding; at prerouting that is one less than now.
     if (ns) fillTrace(out, 0, IPV6.LENGTH + this.t.traceAt + IOAM_OPT.BODY, node, ns, ctx, forwarding);
     if (e2e) writeE2eFields(out, IPV6.LENGTH + this.t.e2eAt + IOAM_OPT.BODY + 4, e2e.e2eType, this.e2eSeq++, ctx, node.namespaces.get(e2e.namespaceId)?.tsFormat ?? "posix-us");
@@ -156,6 +165,7 @@ interface HeadersTemplate {
   bytes: Uint8Array;
   /** Offsets within `bytes`: the IOAM option TLVs, and the Next Header octet of the last header. */
   traceAt: number;
+  potAt: number;
   e2eAt: number;
   dexAt: number;
   nextHeaderAt: number;
@@ -168,20 +178,21 @@ interface HeadersTemplate {
  * the Hop-by-Hop header and E2E in a Destination Options header (RFC 9486 §4), laid out by the codec.
  */
 function headersTemplate(policy: EncapPolicy): HeadersTemplate {
-  const { trace, e2e, dex } = policy;
+  const { trace, e2e, dex, pot } = policy;
   const options: OptionSpec[] = [];
   if (trace) {
     const flags = trace.flags ?? { overflow: false, loopback: false, active: false, unknownBits: 0 };
     options.push({ kind: "trace", variant: "prealloc", namespaceId: trace.namespaceId, nodeLen: nodeLenOf(trace.traceType), flags, remainingLen: trace.size / 4, traceType: trace.traceType, reserved: trace.reserved ?? 0, nodes: [] });
   }
+  if (pot) options.push({ kind: "pot", namespaceId: pot.namespaceId, potType: 0, flags: 0, random: 0n, cumulative: 0n });
   if (dex) options.push({ kind: "dex", namespaceId: dex.namespaceId, flags: 0, extFlags: (dex.flowId !== undefined ? DEX_EXT_FLOW_ID : 0) | (dex.seq ? DEX_EXT_SEQ : 0), traceType: dex.traceType, reserved: 0, ...(dex.flowId !== undefined ? { flowId: dex.flowId } : {}), ...(dex.seq ? { seq: 0 } : {}) });
   if (e2e) options.push(e2eTemplate(e2e.namespaceId, e2e.e2eType));
-  if (options.length === 0) throw new RangeError("an encap policy needs at least one option (trace, e2e or dex)");
+  if (options.length === 0) throw new RangeError("an encap policy needs at least one option (trace, pot, e2e or dex)");
   const rec = buildPacketRecord({ src: "::", dst: "::", options, upper: { kind: "raw", protocol: IPPROTO.IPV6, bytes: new Uint8Array(0) } });
   const bytes = encodePacket(rec).slice(IPV6.LENGTH);
   const at = (kind: string) => (rec.options.find((o) => o.kind === kind)?.offset ?? IPV6.LENGTH) - IPV6.LENGTH;
   const last = rec.extHeaders[rec.extHeaders.length - 1]!;
-  return { bytes, traceAt: at("trace"), e2eAt: at("e2e"), dexAt: at("dex"), nextHeaderAt: last.offset - IPV6.LENGTH, firstHeader: rec.ipv6.nextHeader };
+  return { bytes, traceAt: at("trace"), potAt: at("pot"), e2eAt: at("e2e"), dexAt: at("dex"), nextHeaderAt: last.offset - IPV6.LENGTH, firstHeader: rec.ipv6.nextHeader };
 }
 
 function e2eTemplate(namespaceId: number, e2eType: number): OptionSpec {

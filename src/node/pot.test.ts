@@ -8,6 +8,13 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { buildPacket } from "../wire/build.js";
 import { bytesToHex } from "../wire/hex.js";
+import { decodePacket } from "../wire/packet.js";
+import type { PacketContext } from "./context.js";
+import { newCounters } from "./counters.js";
+import { type DecapRecord, decapsulate } from "./decap.js";
+import { Encapsulator } from "./encap.js";
+import { createNodeState } from "./state.js";
+import { transitPacket } from "./transit.js";
 import { type PotNodeKey, type PotVerifierKey, lagrangeAtZero, potIngress, potPathKeys, potStep, potTransit, potVerified, potVerify } from "./pot.js";
 
 const P = 101n;
@@ -121,5 +128,33 @@ describe("proof of transit: properties with primes ≥ 2^61", () => {
       fc.property(profile, ({ p, xs }) => xs.reduce((s, _, i) => (s + lagrangeAtZero(xs, i, p)) % p, 0n) === 1n),
       { numRuns: 200, seed: 1 },
     );
+  });
+});
+
+describe("proof of transit through the engine: encap adds, transit nodes update, the decapsulator verifies", () => {
+  const cfg = (k: number, key: PotNodeKey | PotVerifierKey | undefined) =>
+    createNodeState({ nodeId: k, interfaces: { in: { enabled: true } }, namespaces: [{ id: 1 }], ...(key ? { pot: [{ namespaceId: 1, key }] } : {}) });
+  const ctx: PacketContext = { stage: "prerouting", ingress: "in", egress: "out", time: { sec: 1, nsec: 0 } };
+  const run = (middle: PotNodeKey | undefined) => {
+    const e = new Encapsulator({ mode: "inline", freqK: 1, freqN: 1, pot: { namespaceId: 1, random: () => 77n } });
+    const p = e.process(buildPacket({ src: "2001:db8::1", dst: "2001:db8::2", options: [], upper: { kind: "icmp-echo" } }), cfg(1, SPEC_NODES[0]), { ...ctx, stage: "output" }, {}, { encapInline: 0, encapOuter: 0, encap_skipped_mtu: 0 }).packet;
+    const c = newCounters();
+    transitPacket(p, 0, p.length, cfg(2, middle), ctx, c);
+    const got: DecapRecord[] = [];
+    decapsulate(p, cfg(3, SPEC_VERIFIER), ctx, newCounters(), (r) => got.push(r));
+    return { p, c, got };
+  };
+
+  it("carries RND 77 and, after node 2, CML 100 (§8's table); the verifier accepts", () => {
+    const { p, c, got } = run(SPEC_NODES[1]);
+    const o = decodePacket(p).options[0]!;
+    assert.ok(o.kind === "pot");
+    assert.deepEqual([o.random, o.cumulative, c.potUpdated], [77n, 100n, 1]);
+    assert.deepEqual(got[0]!.potVerified, [true]);
+  });
+
+  it("a node without the share on the path makes the verifier refuse", () => {
+    const { got } = run(undefined);
+    assert.deepEqual(got[0]!.potVerified, [false]);
   });
 });

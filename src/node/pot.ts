@@ -114,3 +114,11 @@ function writeMasked(b: Uint8Array, opt: number, rnd: bigint, cml: bigint, mask?
   writeUBig(b, opt + RND_AT, mask ? rnd ^ mask.rnd : rnd, 8);
   writeUBig(b, opt + CML_AT, mask ? cml ^ mask.cml : cml, 8);
 }
+
+/** True for the key of the node that verifies (it holds the secret). */
+export function isVerifierKey(k: PotNodeKey | PotVerifierKey): k is PotVerifierKey {
+  return "secret" in k;
+}
+
+/** Octets of a POT option TLV of type 0: option header, Namespace-ID, type, flags, PktID, Cumulative. */
+export const POT_TYPE0_TLV_LENGTH = IOAM_OPT.BODY + 4 + 16;

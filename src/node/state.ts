@@ -2,6 +2,8 @@
 // (linux-ioam6.md §2, §6, §7): node ids, per-interface enable and ids, IOAM namespaces with
 // their data and schema. Defaults and "not available" values are the kernel's.
 
+import type { PotNodeKey, PotVerifierKey } from "./pot.js";
+
 /** The kernel's "not available" values (IOAM6_U16/U32/U64_UNAVAILABLE). */
 export const UNAVAILABLE = { U16: 0xffff, U32: 0xffffffff, U64: 0xffffffffffffffffn } as const;
 
@@ -53,6 +55,8 @@ export interface NodeState {
   interfaces: Map<string, InterfaceState>;
   namespaces: Map<number, NamespaceState>;
   features: NodeFeatures;
+  /** Proof-of-transit keys by IOAM namespace: a transit node's share, or the verifier's key (with the secret). */
+  pot: Map<number, PotNodeKey | PotVerifierKey>;
 }
 
 /** What configures a node: the kernel's settings, any of them left at its default. */
@@ -63,6 +67,7 @@ export interface NodeConfig {
   namespaces?: ReadonlyArray<{ id: number; data?: number; wide?: bigint; schema?: number; tsFormat?: TimestampFormat }>;
   schemas?: ReadonlyArray<{ id: number; data: Uint8Array }>;
   features?: Partial<NodeFeatures>;
+  pot?: ReadonlyArray<{ namespaceId: number; key: PotNodeKey | PotVerifierKey }>;
 }
 
 /** Defaults of net.ipv6.conf.default.ioam6_* for an interface the config does not name. */
@@ -81,7 +86,7 @@ export function createNodeState(c: NodeConfig): NodeState {
   }
   const interfaces = new Map(Object.entries(c.interfaces ?? {}).map(([name, i]) => [name, { ...DEFAULT_INTERFACE, ...i }]));
   const nodeIdWide = (c.nodeIdWide ?? 0x00ffffffffffffffn) & 0x00ffffffffffffffn;
-  return { nodeId: c.nodeId ?? 0xffffff, nodeIdWide, nodeIdWideHi: Number(nodeIdWide >> 32n), nodeIdWideLo: Number(nodeIdWide & 0xffffffffn), interfaces, namespaces, features: { incremental: c.features?.incremental ?? false, dexExport: c.features?.dexExport ?? false, loopback: c.features?.loopback ?? false } };
+  return { nodeId: c.nodeId ?? 0xffffff, nodeIdWide, nodeIdWideHi: Number(nodeIdWide >> 32n), nodeIdWideLo: Number(nodeIdWide & 0xffffffffn), interfaces, namespaces, pot: new Map((c.pot ?? []).map((p) => [p.namespaceId, p.key])), features: { incremental: c.features?.incremental ?? false, dexExport: c.features?.dexExport ?? false, loopback: c.features?.loopback ?? false } };
 }
 
 /** An interface's state; interfaces the node was not told about have the kernel defaults. */

@@ -15,6 +15,7 @@ import type { DexExportRecord, TraceEventRecord } from "./events.js";
 import { fillTrace, nodeBlock } from "./fill.js";
 import { incrementalInsert } from "./incremental.js";
 import { isLoopbackRequest, loopbackCopy } from "./loopback.js";
+import { POT_TYPE0_TLV_LENGTH, isVerifierKey, potTransit } from "./pot.js";
 import { nodeLenOf } from "../wire/ioam/trace-type.js";
 import { type NodeState, interfaces } from "./state.js";
 
@@ -96,6 +97,21 @@ export function transitPacket(b: Uint8Array, start: number, end: number, node: N
   return r.packet === b ? PASS : { verdict: "pass", packet: r.packet };
 }
 
+/**
+ * Proof of transit (beyond Linux, which ignores it): a node holding a share for the option's
+ * namespace adds it. The verifier's key is used at decapsulation, not here.
+ */
+function processPot(b: Uint8Array, opt: number, optEnd: number, node: NodeState, counters: NodeCounters): TransitResult {
+  const key = node.pot.get((b[opt + IOAM_OPT.BODY]! << 8) | b[opt + IOAM_OPT.BODY + 1]!);
+  if (!key || isVerifierKey(key) || optEnd - opt !== POT_TYPE0_TLV_LENGTH || b[opt + IOAM_OPT.BODY + 2] !== 0) {
+    counters.ioamIgnored++;
+    return PASS;
+  }
+  potTransit(b, opt, key);
+  counters.potUpdated++;
+  return PASS;
+}
+
 /** Where loopback copies go during this walk (undefined: the node does not loop back). */
 let loopbackTo: ((packet: Uint8Array) => void) | undefined;
 
@@ -166,6 +182,7 @@ function processIoam(b: Uint8Array, start: number, opt: number, optEnd: number, 
     verdict = linuxOptionVerdict(b, opt, optEnd, start, ingressFacts);
   }
   if (verdict.startsWith("drop-")) return drop(counters, verdict as TransitDrop, opt);
+  if (verdict === "ignore-not-prealloc" && b[opt + IOAM_OPT.IOAM_TYPE] === IOAM_TYPE.POT) return processPot(b, opt, optEnd, node, counters);
   if (verdict === "ignore-not-prealloc" && takesIncremental(b, opt, optEnd, node)) {
     incrementalAt = opt; // inserted after the walk: growing the packet moves what follows
     return PASS;
