@@ -90,7 +90,8 @@ export function transitPacket(b: Uint8Array, start: number, end: number, node: N
     }
     off = optEnd;
   }
-  if (incrementalAt < 0) return PASS;
+  // Growing the packet needs it alone in its buffer (the data plane's case); otherwise it is left as Linux leaves it.
+  if (incrementalAt < 0 || start !== 0 || end !== b.length) return PASS;
   const ns = node.namespaces.get((b[incrementalAt + IOAM_OPT.BODY]! << 8) | b[incrementalAt + IOAM_OPT.BODY + 1]!)!;
   const r = incrementalInsert(b, incrementalAt, node, ns, ctx, true, ctx.mtu);
   counters[r.outcome === "inserted" ? "ioamFilled" : r.outcome === "already-overflowed" ? "ioamAlreadyOverflowed" : "ioamOverflowed"]++;
