@@ -7,7 +7,6 @@
 // namespaces (packets injected with a raw socket, counted by the routers' Ip6OutForwDatagrams).
 // Prints one JSON object. Usage: node dist/bench/engine.js [--fills 2000000] [--skip-kernel]
 
-import { execFileSync } from "node:child_process";
 import { newCounters } from "../src/node/counters.js";
 import type { PacketContext } from "../src/node/context.js";
 import { Encapsulator } from "../src/node/encap.js";
@@ -17,6 +16,8 @@ import { buildPacket } from "../src/wire/build.js";
 import { IoamScanner } from "../src/wire/ioam-scan.js";
 import { nodeLenOf } from "../src/wire/ioam/trace-type.js";
 import { TraceView } from "../src/wire/ioam/trace-view.js";
+import { NetnsSet } from "../test/harness/netns.js";
+import { chain } from "../test/harness/topology.js";
 
 const argv = process.argv.slice(2);
 const FILLS = Number(argv[argv.indexOf("--fills") + 1] ?? 0) || 2_000_000;
@@ -99,40 +100,19 @@ function encapRate(mode: "inline" | "encap", type: number): number {
 function kernelForwardingRate(): number | string {
   if (process.getuid?.() !== 0 || argv.includes("--skip-kernel")) return "skipped (needs root)";
   progress("kernel reference: h1 — r1 — h2, 200000 packets from a raw socket");
-  const tag = `ioamkit-bench-${process.pid}`;
-  const ns = [`${tag}-h1`, `${tag}-r1`, `${tag}-h2`];
-  const sh = (args: string[]) => execFileSync("ip", args);
+  const nets = new NetnsSet();
   try {
-    for (const n of ns) sh(["netns", "add", n]);
-    const run = (n: string, ...a: string[]) => execFileSync("ip", ["netns", "exec", n, ...a], { encoding: "utf8" });
-    for (const n of ns) run(n, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0");
-    sh(["link", "add", "east", "netns", ns[0]!, "type", "veth", "peer", "name", "west", "netns", ns[1]!]);
-    sh(["link", "add", "east", "netns", ns[1]!, "type", "veth", "peer", "name", "west", "netns", ns[2]!]);
-    run(ns[1]!, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
-    sh(["-n", ns[0]!, "addr", "add", "2001:db8::1/64", "dev", "east", "nodad"]);
-    sh(["-n", ns[1]!, "addr", "add", "2001:db8::2/64", "dev", "west", "nodad"]);
-    sh(["-n", ns[1]!, "addr", "add", "2001:db8:1::1/64", "dev", "east", "nodad"]);
-    sh(["-n", ns[2]!, "addr", "add", "2001:db8:1::2/64", "dev", "west", "nodad"]);
-    for (const [n, ifs] of [[ns[0]!, ["east", "lo"]], [ns[1]!, ["west", "east", "lo"]], [ns[2]!, ["west", "lo"]]] as const) for (const i of ifs) sh(["-n", n, "link", "set", i, "up"]);
-    sh(["-n", ns[0]!, "-6", "route", "add", "default", "via", "2001:db8::2"]);
-    sh(["-n", ns[2]!, "-6", "route", "add", "default", "via", "2001:db8:1::1"]);
-    run(ns[0]!, "ping", "-c1", "-W2", "2001:db8:1::2");
-    const script = "import socket,time,sys\ns=socket.socket(socket.AF_INET6,socket.SOCK_RAW,socket.IPPROTO_RAW)\np=bytes.fromhex(sys.argv[1])\nt=time.perf_counter()\nfor _ in range(200000): s.sendto(p,('2001:db8:1::2',0))\nprint(time.perf_counter()-t)";
-    const pkt = Buffer.from(packets(0x800000)[0]!).toString("hex");
-    const before = Number(/Ip6OutForwDatagrams\s+(\d+)/.exec(run(ns[1]!, "cat", "/proc/net/snmp6"))![1]);
-    const seconds = Number(run(ns[0]!, "python3", "-c", script, pkt));
-    const forwarded = Number(/Ip6OutForwDatagrams\s+(\d+)/.exec(run(ns[1]!, "cat", "/proc/net/snmp6"))![1]) - before;
-    return Math.round(forwarded / seconds);
+    const net = chain(nets, 1, "bench");
+    const r1 = net.routers[0]!;
+    nets.exec(net.h1, "ping", ["-c1", "-W2", net.h2Addr]);
+    const script = `import socket,time,sys\ns=socket.socket(socket.AF_INET6,socket.SOCK_RAW,socket.IPPROTO_RAW)\np=bytes.fromhex(sys.argv[1])\nt=time.perf_counter()\nfor _ in range(200000): s.sendto(p,('${net.h2Addr}',0))\nprint(time.perf_counter()-t)`;
+    const pkt = Buffer.from(buildPacket({ src: net.h1Addr, dst: net.h2Addr, hopLimit: 64, options: [], upper: { kind: "udp", srcPort: 1, dstPort: 5000, data: new Uint8Array(64) } })).toString("hex");
+    const forwarded = () => Number(/Ip6OutForwDatagrams\s+(\d+)/.exec(nets.exec(r1, "cat", ["/proc/net/snmp6"]))![1]);
+    const before = forwarded();
+    const seconds = Number(nets.exec(net.h1, "python3", ["-c", script, pkt]));
+    return Math.round((forwarded() - before) / seconds);
   } finally {
-    for (const n of ns) spawnQuiet(["netns", "del", n]);
-  }
-}
-
-function spawnQuiet(args: string[]): void {
-  try {
-    execFileSync("ip", args, { stdio: "ignore" });
-  } catch {
-    /* already gone */
+    nets.cleanup();
   }
 }
 

@@ -4,17 +4,13 @@
 // sink as one reused record plus an offset into the buffer, so that a reader which copies the
 // bytes elsewhere (the decode worker pool) allocates nothing per frame.
 
-/** A frame as a parser finds it; the parser refills the same object for every frame. */
-export interface FrameRecord {
-  tsSec: number;
-  tsNsec: number;
-  capturedLength: number;
-  originalLength: number;
-  linkType: number;
-  interfaceIndex: number;
+import type { CapturedPacket } from "./packet.js";
+
+/** A frame as a parser finds it (a CapturedPacket whose bytes stay in the buffer); the parser refills the same object for every frame. */
+export type FrameRecord = Omit<CapturedPacket, "data"> & {
   /** Where the frame's bytes start in the buffer given to step(); capturedLength of them. */
   dataStart: number;
-}
+};
 
 /** Receives each frame with the buffer it sits in; `frame` is only valid during the call. */
 export type FrameSink = (frame: FrameRecord, b: Uint8Array) => void;

@@ -15,15 +15,19 @@ export interface IoamState {
   schemas: Map<number, Uint8Array>;
 }
 
+/** The part held in sysctls (readable without CAP_NET_ADMIN); `devs` limits the interfaces read (default: all). */
+export function readSysctlState(devs?: readonly string[]): Pick<IoamState, "node" | "interfaces"> {
+  const ifs = devs ? devs.map(readInterface) : readInterfaces();
+  return { node: readNodeIds(), interfaces: new Map(ifs.map(({ name, ...rest }) => [name, rest])) };
+}
+
 /** Reads the state; `devs` limits the interfaces read (default: all). */
 export async function readIoamState(client: Ioam6Client, devs?: readonly string[]): Promise<IoamState> {
-  const ifs = devs ? devs.map(readInterface) : readInterfaces();
   // One dump at a time: a netlink socket refuses a second concurrent dump (EBUSY).
   const namespaces = await client.namespaces();
   const schemas = await client.schemas();
   return {
-    node: readNodeIds(),
-    interfaces: new Map(ifs.map(({ name, ...rest }) => [name, rest])),
+    ...readSysctlState(devs),
     namespaces: new Map(namespaces.map(({ id, ...rest }) => [id, rest])),
     schemas: new Map(schemas.map((s: Ioam6Schema) => [s.id, s.data])),
   };

@@ -12,6 +12,7 @@ import type { PacketContext } from "./context.js";
 import type { NodeCounters } from "./counters.js";
 import type { TraceEventRecord } from "./events.js";
 import { type TransitResult, transitPacket } from "./transit.js";
+import { setPayloadLength, writePadding } from "./header-edit.js";
 import { isVerifierKey, potVerify } from "./pot.js";
 import type { NodeState } from "./state.js";
 
@@ -83,9 +84,7 @@ function replaceHeader(b: Uint8Array, at: number, len: number, header: Uint8Arra
   out.set(header, at);
   out.set(b.subarray(at + len), at + header.length);
   if (header.length === 0) out[IPV6.NEXT_HEADER] = b[at]!; // a Hop-by-Hop header always follows the IPv6 header
-  const payload = out.length - IPV6.LENGTH;
-  out[4] = payload >>> 8;
-  out[5] = payload & 0xff;
+  setPayloadLength(out);
   return out;
 }
 
@@ -95,14 +94,23 @@ function replaceHeader(b: Uint8Array, at: number, len: number, header: Uint8Arra
  * row (Linux drops more) and zero-filled PadN.
  */
 function relaidHeader(b: Uint8Array, at: number, tlvs: ReadonlyArray<{ offset: number; type: number }>): Uint8Array {
-  const bytes: number[] = [b[at]!, 0];
-  const pad = (n: number) => (n === 1 ? bytes.push(0) : n > 1 ? bytes.push(1, n - 2, ...new Array<number>(n - 2).fill(0)) : 0);
+  // Where each option goes: after the previous one, moved up to its old offset modulo 8.
+  const places: number[] = [];
+  let end = 2;
   for (const t of tlvs) {
-    pad((((t.offset - at) - bytes.length) % 8 + 8) % 8);
-    const len = 2 + b[t.offset + 1]!;
-    bytes.push(...b.subarray(t.offset, t.offset + len));
+    const place = end + ((((t.offset - at - end) % 8) + 8) % 8);
+    places.push(place);
+    end = place + 2 + b[t.offset + 1]!;
   }
-  pad((8 - (bytes.length % 8)) % 8);
-  bytes[1] = bytes.length / 8 - 1;
-  return Uint8Array.from(bytes);
+  const out = new Uint8Array((end + 7) & ~7);
+  out[0] = b[at]!;
+  out[1] = out.length / 8 - 1;
+  let from = 2;
+  tlvs.forEach((t, i) => {
+    writePadding(out, from, places[i]!);
+    out.set(b.subarray(t.offset, t.offset + 2 + b[t.offset + 1]!), places[i]!);
+    from = places[i]! + 2 + b[t.offset + 1]!;
+  });
+  writePadding(out, from, out.length);
+  return out;
 }

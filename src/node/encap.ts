@@ -20,6 +20,7 @@ import type { TraceFlags } from "../wire/ioam/trace.js";
 import { nodeLenOf } from "../wire/ioam/trace-type.js";
 import type { PacketContext } from "./context.js";
 import { fillTrace } from "./fill.js";
+import { setPayloadLength } from "./header-edit.js";
 import { potIngress } from "./pot.js";
 import type { NodeState } from "./state.js";
 
@@ -69,6 +70,8 @@ export class Encapsulator {
   private readonly t: HeadersTemplate;
   private readonly tundst: Uint8Array | undefined;
   private readonly tunsrc: Uint8Array | undefined;
+  /** The last selected tunnel source, parsed (it is the same packet after packet). */
+  private lastSource: { text: string; bytes: Uint8Array } | undefined;
 
   constructor(readonly policy: EncapPolicy) {
     if (policy.e2e && policy.mode !== "encap") throw new RangeError("an E2E option travels in an outer Destination Options header: it needs mode encap");
@@ -116,6 +119,12 @@ export class Encapsulator {
     if (dex?.seq) writeU32(out, IPV6.LENGTH + this.t.dexAt + IOAM_OPT.BODY + 8 + (dex.flowId !== undefined ? 4 : 0), this.dexSeq++ >>> 0);
   }
 
+  private selectedSource(text: string | undefined): Uint8Array | undefined {
+    if (text === undefined) return undefined;
+    if (this.lastSource?.text !== text) this.lastSource = { text, bytes: address(text, "tunnel source") };
+    return this.lastSource.bytes;
+  }
+
   private insertInline(p: Uint8Array): Uint8Array {
     const tpl = this.t.bytes;
     const out = new Uint8Array(p.length + tpl.length);
@@ -129,7 +138,7 @@ export class Encapsulator {
   }
 
   private encapsulate(p: Uint8Array, facts: EncapPacketFacts, forwarding: boolean): Uint8Array {
-    const src = this.tunsrc ?? (facts.tunnelSource === undefined ? undefined : address(facts.tunnelSource, "tunnel source"));
+    const src = this.tunsrc ?? this.selectedSource(facts.tunnelSource);
     if (!src) throw new RangeError("encap mode without tunsrc needs the selected tunnel source address (facts.tunnelSource)");
     const at = IPV6.LENGTH + this.t.bytes.length;
     const out = new Uint8Array(at + p.length);
@@ -146,12 +155,6 @@ export class Encapsulator {
     setPayloadLength(out, 0);
     return out;
   }
-}
-
-function setPayloadLength(b: Uint8Array, start: number): void {
-  const len = b.length - start - IPV6.LENGTH;
-  b[start + 4] = len >>> 8;
-  b[start + 5] = len & 0xff;
 }
 
 function address(text: string, what: string): Uint8Array {

@@ -2,14 +2,22 @@
 // block is written just below the space already used, fields in bit order, then RemainingLen
 // shrinks by NodeLen plus the opaque snapshot's words. Overflow instead when there is no room.
 
-import { writeU16, writeU32 } from "../wire/_be.js";
-import { TRACE } from "../wire/ioam/trace.js";
+import { readU24, writeU16, writeU32 } from "../wire/_be.js";
+import { TRACE, TRACE_FLAG_BITS } from "../wire/ioam/trace.js";
 import { OSS_BIT, UNDEFINED_BITS_MASK, nodeLenOf } from "../wire/ioam/trace-type.js";
 import type { PacketContext } from "./context.js";
 import { type NamespaceState, type NodeState, UNAVAILABLE, interfaces } from "./state.js";
 
-const OVERFLOW = 0x04; // in the NodeLen/flags octet
 const U32_NONE = UNAVAILABLE.U32;
+
+/**
+ * Words of this node's Opaque State Snapshot for `traceType` (§2.2): 0 without bit 22, else the
+ * header word plus the schema's data. Outside NodeLen, inside the room check and RemainingLen.
+ */
+export function snapshotWords(traceType: number, ns: NamespaceState): number {
+  if (!(traceType & OSS_BIT)) return 0;
+  return ns.schema ? 1 + (ns.schema.data.length >>> 2) : 1;
+}
 
 /** What a fill did: wrote a node block, found Overflow already set, or set it now. */
 export type FillOutcome = "filled" | "already-overflowed" | "overflowed";
@@ -21,14 +29,14 @@ export type FillOutcome = "filled" | "already-overflowed" | "overflowed";
  */
 export function fillTrace(b: Uint8Array, ipv6Start: number, body: number, node: NodeState, ns: NamespaceState, ctx: PacketContext, isInput: boolean): FillOutcome {
   const flagsAt = body + TRACE.NODELEN_FLAGS;
-  if (b[flagsAt]! & OVERFLOW) return "already-overflowed";
+  if (b[flagsAt]! & TRACE_FLAG_BITS.OVERFLOW) return "already-overflowed";
   const nodeLen = b[flagsAt]! >>> 3;
   const remAt = body + TRACE.REMLEN;
   const remLen = b[remAt]! & 0x7f;
-  const type = (b[body + TRACE.TYPE]! << 16) | (b[body + TRACE.TYPE + 1]! << 8) | b[body + TRACE.TYPE + 2]!;
-  const scLen = type & OSS_BIT ? (ns.schema ? 1 + (ns.schema.data.length >>> 2) : 1) : 0;
+  const type = readU24(b, body + TRACE.TYPE);
+  const scLen = snapshotWords(type, ns);
   if (remLen === 0 || remLen < nodeLen + scLen) {
-    b[flagsAt] = b[flagsAt]! | OVERFLOW;
+    b[flagsAt] = b[flagsAt]! | TRACE_FLAG_BITS.OVERFLOW;
     return "overflowed";
   }
   let at = body + TRACE.DATA + 4 * (remLen - nodeLen - scLen);
@@ -80,7 +88,7 @@ function writeOpaqueSnapshot(b: Uint8Array, at: number, ns: NamespaceState): voi
  * Direct Export records. The hop limit comes from the IPv6 header at b[ipv6Start].
  */
 export function nodeBlock(b: Uint8Array, ipv6Start: number, traceType: number, node: NodeState, ns: NamespaceState, ctx: PacketContext, isInput: boolean): Uint8Array {
-  const words = nodeLenOf(traceType) + (traceType & OSS_BIT ? (ns.schema ? 1 + (ns.schema.data.length >>> 2) : 1) : 0);
+  const words = nodeLenOf(traceType) + snapshotWords(traceType, ns);
   const scratch = new Uint8Array(IPV6_HEADER + TRACE.DATA + 4 * words);
   scratch.set(b.subarray(ipv6Start, ipv6Start + IPV6_HEADER));
   scratch[IPV6_HEADER + TRACE.NODELEN_FLAGS] = nodeLenOf(traceType) << 3;

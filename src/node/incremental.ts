@@ -6,16 +6,16 @@
 // scratch Pre-allocated trace with room for exactly this node.
 
 import { IOAM_OPT } from "../wire/ioam/option.js";
-import { TRACE } from "../wire/ioam/trace.js";
-import { OSS_BIT } from "../wire/ioam/trace-type.js";
+import { readU24 } from "../wire/_be.js";
+import { TRACE, TRACE_FLAG_BITS } from "../wire/ioam/trace.js";
 import { IPV6 } from "../wire/ipv6.js";
 import type { PacketContext } from "./context.js";
-import { nodeBlock } from "./fill.js";
+import { nodeBlock, snapshotWords } from "./fill.js";
+import { setPayloadLength, writePadding } from "./header-edit.js";
 import type { NamespaceState, NodeState } from "./state.js";
 
-const OVERFLOW = 0x04;
-const PAD1 = 0;
-const PADN = 1;
+const PAD1 = 0x00;
+const PADN = 0x01;
 
 export type IncrementalOutcome = "inserted" | "already-overflowed" | "overflowed" | "overflowed-mtu";
 
@@ -27,12 +27,12 @@ export type IncrementalOutcome = "inserted" | "already-overflowed" | "overflowed
 export function incrementalInsert(p: Uint8Array, opt: number, node: NodeState, ns: NamespaceState, ctx: PacketContext, isInput: boolean, mtu?: number): { outcome: IncrementalOutcome; packet: Uint8Array } {
   const body = opt + IOAM_OPT.BODY;
   const flagsAt = body + TRACE.NODELEN_FLAGS;
-  if (p[flagsAt]! & OVERFLOW) return { outcome: "already-overflowed", packet: p };
+  if (p[flagsAt]! & TRACE_FLAG_BITS.OVERFLOW) return { outcome: "already-overflowed", packet: p };
   const nodeLen = p[flagsAt]! >>> 3;
-  const type = (p[body + TRACE.TYPE]! << 16) | (p[body + TRACE.TYPE + 1]! << 8) | p[body + TRACE.TYPE + 2]!;
-  const words = nodeLen + (type & OSS_BIT ? (ns.schema ? 1 + (ns.schema.data.length >>> 2) : 1) : 0);
+  const type = readU24(p, body + TRACE.TYPE);
+  const words = nodeLen + snapshotWords(type, ns);
   const remLen = p[body + TRACE.REMLEN]! & 0x7f;
-  const overflow = (outcome: IncrementalOutcome) => ((p[flagsAt] = p[flagsAt]! | OVERFLOW), { outcome, packet: p });
+  const overflow = (outcome: IncrementalOutcome) => ((p[flagsAt] = p[flagsAt]! | TRACE_FLAG_BITS.OVERFLOW), { outcome, packet: p });
   if (words === 0 || remLen < words || p[opt + 1]! + 4 * words > 255) return overflow("overflowed");
   const hbhEnd = IPV6.LENGTH + (p[IPV6.LENGTH + 1]! + 1) * 8;
   const contentEnd = lastOptionEnd(p, hbhEnd);
@@ -50,9 +50,7 @@ export function incrementalInsert(p: Uint8Array, opt: number, node: NodeState, n
   out[opt + 1] = p[opt + 1]! + 4 * words;
   out[body + TRACE.REMLEN] = (p[body + TRACE.REMLEN]! & 0x80) | (remLen - words);
   out[IPV6.LENGTH + 1] = newHbhLen / 8 - 1;
-  const payload = out.length - IPV6.LENGTH;
-  out[4] = payload >>> 8;
-  out[5] = payload & 0xff;
+  setPayloadLength(out);
   return { outcome: "inserted", packet: out };
 }
 
@@ -69,11 +67,4 @@ function lastOptionEnd(p: Uint8Array, hbhEnd: number): number {
     o = next;
   }
   return end;
-}
-
-/** Pad1 or a zero PadN over [from, to). */
-function writePadding(b: Uint8Array, from: number, to: number): void {
-  const n = to - from;
-  if (n === 1) b[from] = PAD1;
-  else if (n > 1) (b[from] = PADN), (b[from + 1] = n - 2);
 }

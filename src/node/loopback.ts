@@ -4,17 +4,18 @@
 // the copy. The original packet continues unchanged.
 
 import { IPPROTO } from "../wire/ext-header.js";
-import { TRACE } from "../wire/ioam/trace.js";
+import { readU24 } from "../wire/_be.js";
+import { TRACE, TRACE_FLAG_BITS } from "../wire/ioam/trace.js";
 import { IPV6 } from "../wire/ipv6.js";
 import { parseIpv6Address } from "../wire/ipv6-address.js";
+import { setPayloadLength, writePadding } from "./header-edit.js";
 
-const LOOPBACK = 0x02; // in the NodeLen/flags octet
 /** Hop limit of the copy. RFC 9322 leaves it to the node; the usual default of a host. */
 const COPY_HOP_LIMIT = 64;
 
 /** True when the trace whose body starts at `body` asks for a loopback copy. */
 export function isLoopbackRequest(b: Uint8Array, body: number): boolean {
-  return (b[body + TRACE.NODELEN_FLAGS]! & LOOPBACK) !== 0 && b[body + TRACE.TYPE] === 0x80 && b[body + TRACE.TYPE + 1] === 0 && b[body + TRACE.TYPE + 2] === 0;
+  return (b[body + TRACE.NODELEN_FLAGS]! & TRACE_FLAG_BITS.LOOPBACK) !== 0 && readU24(b, body + TRACE.TYPE) === 0x800000;
 }
 
 /** The copy of the IOAM option TLV b[opt, optEnd) in a packet of its own, back to the source. */
@@ -25,8 +26,6 @@ export function loopbackCopy(b: Uint8Array, start: number, opt: number, optEnd: 
   const hbhLen = (4 + tlv + 7) & ~7; // nh, len, PadN 01 00 (option at 4n), the option, padding
   const out = new Uint8Array(IPV6.LENGTH + hbhLen);
   out.set(b.subarray(start, start + 4)); // version, traffic class, flow label
-  out[4] = hbhLen >>> 8;
-  out[5] = hbhLen & 0xff;
   out[IPV6.NEXT_HEADER] = IPPROTO.HOPOPTS;
   out[IPV6.HOP_LIMIT] = COPY_HOP_LIMIT;
   out.set(from, 8);
@@ -37,9 +36,8 @@ export function loopbackCopy(b: Uint8Array, start: number, opt: number, optEnd: 
   out[h + 2] = 0x01; // PadN, no data
   out.set(b.subarray(opt, optEnd), h + 4);
   const body = h + 4 + 4;
-  out[body + TRACE.NODELEN_FLAGS] = out[body + TRACE.NODELEN_FLAGS]! & ~LOOPBACK;
-  const pad = hbhLen - 4 - tlv;
-  if (pad === 1) out[h + 4 + tlv] = 0;
-  else if (pad > 1) (out[h + 4 + tlv] = 0x01), (out[h + 5 + tlv] = pad - 2);
+  out[body + TRACE.NODELEN_FLAGS] = out[body + TRACE.NODELEN_FLAGS]! & ~TRACE_FLAG_BITS.LOOPBACK;
+  writePadding(out, h + 4 + tlv, h + hbhLen);
+  setPayloadLength(out);
   return out;
 }

@@ -74,7 +74,7 @@ export interface NodeConfig {
 export const DEFAULT_INTERFACE: Readonly<InterfaceState> = { enabled: false, id: UNAVAILABLE.U16, wide: UNAVAILABLE.U32 };
 
 export function createNodeState(c: NodeConfig): NodeState {
-  const schemas = new Map((c.schemas ?? []).map((s) => [s.id, { id: s.id, data: padTo4(s.data) }]));
+  const schemas = new Map((c.schemas ?? []).map((s) => [s.id, { id: s.id, data: schemaDataAsKept(s.data) }]));
   const namespaces = new Map<number, NamespaceState>();
   for (const n of c.namespaces ?? []) {
     const wide = n.wide ?? UNAVAILABLE.U64;
@@ -128,7 +128,8 @@ export class InterfacePair {
 /** The engine's one lookup cache (the engine is synchronous: no interleaving). */
 export const interfaces = new InterfacePair();
 
-function padTo4(d: Uint8Array): Uint8Array {
+/** Schema data as the kernel keeps it (ioam6_genl_addsc): zero-padded to 4 octets. */
+export function schemaDataAsKept(d: Uint8Array): Uint8Array {
   const out = new Uint8Array((d.length + 3) & ~3);
   out.set(d);
   return out;

@@ -4,6 +4,7 @@
 // options by their action bits — and each IOAM option gets the kernel's verdict, fill and
 // event. Any failure drops the packet, counted as Ip6InHdrErrors, as the kernel counts it.
 
+import { readU16, readU24, readU32 } from "../wire/_be.js";
 import { IPPROTO } from "../wire/ext-header.js";
 import { IOAM_OPT, IOAM_TYPE } from "../wire/ioam/option.js";
 import { TRACE } from "../wire/ioam/trace.js";
@@ -92,7 +93,7 @@ export function transitPacket(b: Uint8Array, start: number, end: number, node: N
   }
   // Growing the packet needs it alone in its buffer (the data plane's case); otherwise it is left as Linux leaves it.
   if (incrementalAt < 0 || start !== 0 || end !== b.length) return PASS;
-  const ns = node.namespaces.get((b[incrementalAt + IOAM_OPT.BODY]! << 8) | b[incrementalAt + IOAM_OPT.BODY + 1]!)!;
+  const ns = node.namespaces.get(readU16(b, incrementalAt + IOAM_OPT.BODY))!;
   const r = incrementalInsert(b, incrementalAt, node, ns, ctx, true, ctx.mtu);
   counters[r.outcome === "inserted" ? "ioamFilled" : r.outcome === "already-overflowed" ? "ioamAlreadyOverflowed" : "ioamOverflowed"]++;
   return r.packet === b ? PASS : { verdict: "pass", packet: r.packet };
@@ -103,7 +104,7 @@ export function transitPacket(b: Uint8Array, start: number, end: number, node: N
  * namespace adds it. The verifier's key is used at decapsulation, not here.
  */
 function processPot(b: Uint8Array, opt: number, optEnd: number, node: NodeState, counters: NodeCounters): TransitResult {
-  const key = node.pot.get((b[opt + IOAM_OPT.BODY]! << 8) | b[opt + IOAM_OPT.BODY + 1]!);
+  const key = node.pot.get(readU16(b, opt + IOAM_OPT.BODY));
   if (!key || isVerifierKey(key) || optEnd - opt !== POT_TYPE0_TLV_LENGTH || b[opt + IOAM_OPT.BODY + 2] !== 0) {
     counters.ioamIgnored++;
     return PASS;
@@ -123,13 +124,14 @@ let exportTo: ((r: DexExportRecord) => void) | undefined;
 function exportDex(b: Uint8Array, start: number, opt: number, optEnd: number, node: NodeState, ctx: PacketContext, to: (r: DexExportRecord) => void): void {
   const body = opt + IOAM_OPT.BODY;
   if (optEnd - body < 8 || ctx.ingress === undefined || !interfaces.ingress(node, ctx.ingress)!.enabled) return;
-  const ns = node.namespaces.get((b[body]! << 8) | b[body + 1]!);
+  const namespaceId = readU16(b, body);
+  const ns = node.namespaces.get(namespaceId);
   if (!ns) return;
   const ext = b[body + 3]!;
-  const traceType = (b[body + 4]! << 16) | (b[body + 5]! << 8) | b[body + 6]!;
-  const r: DexExportRecord = { namespaceId: (b[body]! << 8) | b[body + 1]!, traceType, data: nodeBlock(b, start, traceType & ~CHECKSUM_COMPLEMENT_BIT, node, ns, ctx, true) };
+  const traceType = readU24(b, body + 4);
+  const r: DexExportRecord = { namespaceId, traceType, data: nodeBlock(b, start, traceType & ~CHECKSUM_COMPLEMENT_BIT, node, ns, ctx, true) };
   let at = body + 8;
-  const word = () => (at + 4 <= optEnd ? ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0 : undefined);
+  const word = () => (at + 4 <= optEnd ? readU32(b, at) : undefined);
   if (ext & 0x80) (r.flowId = word()!, (at += 4));
   if (ext & 0x40) r.seq = word()!;
   to(r);
@@ -145,8 +147,7 @@ let incrementalAt = -1;
 function takesIncremental(b: Uint8Array, opt: number, optEnd: number, node: NodeState): boolean {
   const body = opt + IOAM_OPT.BODY;
   if (!node.features.incremental || b[opt + IOAM_OPT.IOAM_TYPE] !== 1 || incrementalAt >= 0 || optEnd - body < TRACE.DATA) return false;
-  const type = (b[body + TRACE.TYPE]! << 16) | (b[body + TRACE.TYPE + 1]! << 8) | b[body + TRACE.TYPE + 2]!;
-  return b[body + TRACE.NODELEN_FLAGS]! >>> 3 === nodeLenOf(type) && node.namespaces.has((b[body]! << 8) | b[body + 1]!);
+  return b[body + TRACE.NODELEN_FLAGS]! >>> 3 === nodeLenOf(readU24(b, body + TRACE.TYPE)) && node.namespaces.has(readU16(b, body));
 }
 
 function processOption(b: Uint8Array, start: number, opt: number, optEnd: number, node: NodeState, ctx: PacketContext, counters: NodeCounters, onEvent?: (e: TraceEventRecord) => void): TransitResult {
@@ -193,7 +194,8 @@ function processIoam(b: Uint8Array, start: number, opt: number, optEnd: number, 
     return PASS;
   }
   const body = opt + IOAM_OPT.BODY;
-  const ns = node.namespaces.get((b[body]! << 8) | b[body + 1]!)!;
+  const namespaceId = readU16(b, body);
+  const ns = node.namespaces.get(namespaceId)!;
   const outcome = fillTrace(b, start, body, node, ns, ctx, true);
   if (outcome === "filled") counters.ioamFilled++;
   else if (outcome === "overflowed") counters.ioamOverflowed++;
@@ -201,7 +203,7 @@ function processIoam(b: Uint8Array, start: number, opt: number, optEnd: number, 
   if (loopbackTo && isLoopbackRequest(b, body)) loopbackTo(loopbackCopy(b, start, opt, optEnd, ctx.localAddress!));
   if (onEvent) {
     const dataStart = body + TRACE.DATA + 4 * (b[body + TRACE.REMLEN]! & 0x7f);
-    onEvent({ namespaceId: (b[body]! << 8) | b[body + 1]!, nodeLen: b[body + TRACE.NODELEN_FLAGS]! >>> 3, typeWord: ((b[body + 4]! << 24) | (b[body + 5]! << 16) | (b[body + 6]! << 8) | b[body + 7]!) >>> 0, data: b.slice(dataStart, optEnd) });
+    onEvent({ namespaceId, nodeLen: b[body + TRACE.NODELEN_FLAGS]! >>> 3, typeWord: readU32(b, body + TRACE.TYPE), data: b.slice(dataStart, optEnd) });
   }
   return PASS;
 }

@@ -13,6 +13,7 @@ import { type DirectPlacement, NOT_DIRECT, putIoamOption } from "./direct-json-o
 import { IPPROTO, extHeaderLength } from "./ext-header.js";
 import { IOAM_TYPE, isIoamOptionType } from "./ioam/option.js";
 import { IPV6 } from "./ipv6.js";
+import { zeroRunToCompress } from "./ipv6-address.js";
 import type { JsonBytes } from "./json-bytes.js";
 import { PAD1, tlvEnd } from "./tlv-options.js";
 import { checksumFieldOffset } from "./upper-layer.js";
@@ -172,15 +173,9 @@ function putFixedHeader(d: DataView, p: number, bytes: Uint8Array): number {
 
 /** The 16 octets at src[o] in RFC 5952 text, as formatIpv6Address writes it. */
 function putIpv6Address(d: DataView, p: number, src: Uint8Array, o: number): number {
-  let bestStart = -1;
-  let bestLen = 1; // a single zero group is never compressed (RFC 5952 §4.2.2)
-  let runStart = -1;
-  for (let i = 0; i < 8; i++) {
-    if (src[o + 2 * i] === 0 && src[o + 2 * i + 1] === 0) {
-      if (runStart < 0) runStart = i;
-      if (i - runStart + 1 > bestLen) (bestStart = runStart), (bestLen = i - runStart + 1);
-    } else runStart = -1;
-  }
+  const run = zeroRunToCompress(src, o);
+  const bestStart = run < 0 ? -1 : run >>> 4;
+  const bestLen = run & 15;
   for (let i = 0; i < 8; i++) {
     if (i === bestStart) {
       if (i === 0) d.setUint8(p++, COLON);

@@ -2,9 +2,12 @@
 
 import { readU16 } from "./_be.js";
 
-/** Formats the 16 octets at `o` in RFC 5952 form (lowercase, longest zero run as "::"). */
-export function formatIpv6Address(b: Uint8Array, o = 0): string {
-  // Hot in `decode --json`: plain loops, no arrays or closures.
+/**
+ * The run of zero groups RFC 5952 §4.2 compresses to "::" in the address at b[o]: the first
+ * longest run of at least two, as start · 16 + length, or -1 for none. (A number, not an
+ * object: this is on the `decode --json` hot path.)
+ */
+export function zeroRunToCompress(b: Uint8Array, o: number): number {
   let bestStart = -1;
   let bestLen = 1; // a single zero group is never compressed (RFC 5952 §4.2.2)
   let runStart = -1;
@@ -17,6 +20,15 @@ export function formatIpv6Address(b: Uint8Array, o = 0): string {
       }
     } else runStart = -1;
   }
+  return bestStart < 0 ? -1 : bestStart * 16 + bestLen;
+}
+
+/** Formats the 16 octets at `o` in RFC 5952 form (lowercase, longest zero run as "::"). */
+export function formatIpv6Address(b: Uint8Array, o = 0): string {
+  // Hot in `decode --json`: plain loops, no arrays or closures.
+  const run = zeroRunToCompress(b, o);
+  const bestStart = run < 0 ? -1 : run >>> 4;
+  const bestLen = run & 15;
   let s = "";
   for (let i = 0; i < 8; i++) {
     if (i === bestStart) {

@@ -1,10 +1,9 @@
 // `ioam status`: everything IOAM in one network namespace — node ids, interfaces, IOAM
 // namespaces, schemas, and which kernel features are present, with what each means.
 
-import { readIoamState } from "../../linux/ioam-state.js";
+import { readIoamState, readSysctlState } from "../../linux/ioam-state.js";
 import { type Feature, probeFeatures } from "../../linux/features.js";
 import { Ioam6Client } from "../../linux/netlink/ioam6-family.js";
-import { readInterfaces, readNodeIds } from "../../linux/ioam6-sysctl.js";
 import { KernelError } from "../../linux/kernel-error.js";
 import { RouteClient } from "../../linux/rtnetlink/route-client.js";
 import { inMainTable, isIoam6Route, routeJson, routeLine } from "../format-route.js";
@@ -58,9 +57,7 @@ async function readState(client: Ioam6Client): Promise<{ state: State; denied?: 
     return { state: await readIoamState(client) };
   } catch (e) {
     if (!(e instanceof KernelError) || (e.errnoName !== "EPERM" && e.errnoName !== "EACCES")) throw e;
-    const node = readNodeIds();
-    const interfaces = new Map(readInterfaces().map(({ name, ...i }) => [name, i]));
-    return { state: { node, interfaces, namespaces: new Map(), schemas: new Map() }, denied: "listing IOAM namespaces and schemas needs CAP_NET_ADMIN (run as root)" };
+    return { state: { ...readSysctlState(), namespaces: new Map(), schemas: new Map() }, denied: "listing IOAM namespaces and schemas needs CAP_NET_ADMIN (run as root)" };
   }
 }
 

@@ -7,6 +7,7 @@
 import { bytesToHex0x } from "../../wire/hex.js";
 import type { IoamState } from "../ioam-state.js";
 import type { NodeIds } from "../ioam6-sysctl.js";
+import { schemaDataAsKept } from "../../node/state.js";
 import type { InterfaceChange, NamespaceWant } from "./document.js";
 
 /** What a node should hold; absent sections are not managed. */
@@ -34,13 +35,6 @@ const NO_WIDE = 0xffffffffffffffffn;
 const data = (v: number | undefined) => (v === NO_DATA ? undefined : v);
 const wide = (v: bigint | undefined) => (v === NO_WIDE ? undefined : v);
 
-/** Schema data as the kernel keeps it: zero-padded to 4 octets. */
-export function paddedSchema(d: Uint8Array): Uint8Array {
-  const out = new Uint8Array((d.length + 3) & ~3);
-  out.set(d);
-  return out;
-}
-
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export function planChanges(cur: IoamState, want: Target): Step[] {
@@ -62,7 +56,7 @@ export function planChanges(cur: IoamState, want: Target): Step[] {
 
 function planNamespacesAndSchemas(cur: IoamState, want: Target): Step[] {
   const steps: Step[] = [];
-  const schemaChanged = (id: number) => want.schemas?.has(id) && (!cur.schemas.has(id) || !sameBytes(cur.schemas.get(id)!, paddedSchema(want.schemas.get(id)!)));
+  const schemaChanged = (id: number) => want.schemas?.has(id) && (!cur.schemas.has(id) || !sameBytes(cur.schemas.get(id)!, schemaDataAsKept(want.schemas.get(id)!)));
   const schemaGone = (id: number) => want.schemas !== undefined && !want.schemas.has(id);
   const nsChanged = (id: number) => {
     const w = want.namespaces?.get(id);

@@ -3,7 +3,7 @@
 
 import { readU16, readU32, writeU16 } from "../_be.js";
 import { IOAM_OPT } from "./option.js";
-import { TRACE } from "./trace.js";
+import { TRACE, TRACE_FLAG_BITS } from "./trace.js";
 import { nodeLenOf } from "./trace-type.js";
 
 /** Why a trace view cannot be taken: the option is too short for the 8-octet trace header. */
@@ -31,7 +31,7 @@ export class TraceView {
     return this.bytes[this.body + TRACE.NODELEN_FLAGS]! >>> 3;
   }
   get overflow(): boolean {
-    return (this.bytes[this.body + TRACE.NODELEN_FLAGS]! & 0x04) !== 0;
+    return (this.bytes[this.body + TRACE.NODELEN_FLAGS]! & TRACE_FLAG_BITS.OVERFLOW) !== 0;
   }
   get remainingLen(): number {
     return this.bytes[this.body + TRACE.REMLEN]! & 0x7f;
@@ -53,7 +53,7 @@ export class TraceView {
   }
 
   setOverflow(): void {
-    this.bytes[this.body + TRACE.NODELEN_FLAGS]! |= 0x04;
+    this.bytes[this.body + TRACE.NODELEN_FLAGS]! |= TRACE_FLAG_BITS.OVERFLOW;
   }
   setRemainingLen(v: number): void {
     const w = readU16(this.bytes, this.body + TRACE.NODELEN_FLAGS);

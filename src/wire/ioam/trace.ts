@@ -16,6 +16,9 @@ import { OSS_BIT, RESERVED_BIT, UNDEFINED_BITS_MASK, nodeLenOf } from "./trace-t
 /** Offsets within the trace body (which starts at the Namespace-ID). */
 export const TRACE = { NAMESPACE_ID: 0, NODELEN_FLAGS: 2, REMLEN: 3, TYPE: 4, RESERVED: 7, DATA: 8 } as const;
 
+/** Flag bits within the octet at TRACE.NODELEN_FLAGS (NodeLen is its upper five bits). */
+export const TRACE_FLAG_BITS = { OVERFLOW: 0x04, LOOPBACK: 0x02, ACTIVE: 0x01 } as const;
+
 /** Trace flags (RFC 9197 §4.4.1, RFC 9322 §3); `unknownBits` holds the unassigned bit 3. */
 export interface TraceFlags {
   overflow: boolean;
