@@ -1,9 +1,8 @@
 // bench/codec: (a) view-level parse of packets already in memory (IoamScanner + TraceView), beside
 // the record decoder as a baseline; (b) `ioam decode --pcap --json` to /dev/null beside
 // `tshark -T json` on the same file, in the same run. Prints one JSON object.
-// Usage: node dist/bench/codec.js [--packets 1000000] [--mix operator|corpus] [--threads N] [--skip-tshark]
-//   operator (default): flows over 3–6 routers with the trace types used in practice (traffic.ts);
-//   corpus: the tshark-oracle corpus (random types, up to 8 nodes, every field) repeated.
+// Usage: node dist/bench/codec.js [--packets 1000000] [--threads N] [--skip-tshark]
+//   The operator mix: flows over 3–6 routers with the trace types used in practice (traffic.ts).
 //   --threads N is passed to `ioam decode` (default: its own default, one worker per core up to 4).
 
 import { spawnSync } from "node:child_process";
@@ -15,13 +14,12 @@ import { buildPacket } from "../src/wire/build.js";
 import { IoamScanner } from "../src/wire/ioam-scan.js";
 import { TraceView } from "../src/wire/ioam/trace-view.js";
 import { decodePacket } from "../src/wire/packet.js";
-import { buildCorpus } from "../test/oracle/tshark/corpus.js";
 import { operatorTraffic } from "./traffic.js";
 
 const argv = process.argv.slice(2);
 const PACKETS = Number(argv[argv.indexOf("--packets") + 1] ?? 0) || 1_000_000;
 const SKIP_TSHARK = argv.includes("--skip-tshark");
-const MIX = argv.includes("--mix") ? argv[argv.indexOf("--mix") + 1] : "operator";
+const MIX = "operator";
 const THREADS = argv.includes("--threads") ? ["--threads", argv[argv.indexOf("--threads") + 1] ?? ""] : [];
 const OUT = "bench/out";
 
@@ -31,7 +29,7 @@ function progress(msg: string): void {
 
 /** PACKETS packets: 4096 distinct ones of the chosen mix, repeated. */
 function makePackets(): { buf: Uint8Array; offsets: Int32Array; lengths: Int32Array; distinct: Uint8Array[] } {
-  const specs = MIX === "corpus" ? buildCorpus() : operatorTraffic(4096);
+  const specs = operatorTraffic(4096);
   const distinct = specs.map((s) => buildPacket(s));
   const lengths = new Int32Array(PACKETS);
   const offsets = new Int32Array(PACKETS);

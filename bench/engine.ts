@@ -16,8 +16,8 @@ import { buildPacket } from "../src/wire/build.js";
 import { IoamScanner } from "../src/wire/ioam-scan.js";
 import { nodeLenOf } from "../src/wire/ioam/trace-type.js";
 import { TraceView } from "../src/wire/ioam/trace-view.js";
-import { NetnsSet } from "../test/harness/netns.js";
-import { chain } from "../test/harness/topology.js";
+import { NetnsSet } from "../src/linux/netns-set.js";
+import { chain } from "../src/lab/line.js";
 
 const argv = process.argv.slice(2);
 const FILLS = Number(argv[argv.indexOf("--fills") + 1] ?? 0) || 2_000_000;

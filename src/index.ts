@@ -1,5 +1,6 @@
 // The ioamkit library: the codec and capture I/O. The CLI is built on exactly these exports.
 
+export * from "./errors.js";
 export * from "./wire/errors.js";
 export * from "./wire/hex.js";
 export * from "./wire/ipv6-address.js";
@@ -11,8 +12,8 @@ export * from "./wire/checksum.js";
 export * from "./wire/packet.js";
 export * from "./wire/build.js";
 export * from "./wire/encap.js";
-export * from "./wire/record-json.js";
-export * from "./wire/record-from-json.js";
+export * from "./wire/json/record-json.js";
+export * from "./wire/json/record-from-json.js";
 export * from "./wire/ioam/option.js";
 export * from "./wire/ioam/trace.js";
 export * from "./wire/ioam/trace-node.js";

@@ -1,7 +1,8 @@
 // The one way capture code reports a bad file: a DecodeError (layer "capture") whose
 // message names the file and the byte offset within it.
 
-import { DecodeError, type IoamErrorCode } from "../wire/errors.js";
+import { type IoamErrorCode } from "../errors.js";
+import { DecodeError } from "../wire/errors.js";
 
 /** Builds the DecodeError for `path` at file byte `offset`. */
 export function captureError(code: IoamErrorCode, path: string, offset: number, what: string): DecodeError {

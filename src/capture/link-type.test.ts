@@ -3,7 +3,8 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DecodeError, IoamError } from "../wire/errors.js";
+import { IoamError } from "../errors.js";
+import { DecodeError } from "../wire/errors.js";
 import { hexToBytes } from "../wire/hex.js";
 import { ipv6Echo } from "./_test-support.js";
 import { LINKTYPE, ipv6Offset, wrapIpv6 } from "./link-type.js";

@@ -2,7 +2,7 @@
 // (https://www.tcpdump.org/linktypes.html): Ethernet II with IEEE 802.1Q / 802.1ad tags,
 // raw IP, BSD loopback (LINKTYPE_NULL), Linux cooked capture v1 (SLL) and v2 (SLL2).
 
-import { ConfigError } from "../wire/errors.js";
+import { ConfigError } from "../errors.js";
 
 /** The link types ioamkit reads and writes (tcpdump.org LINKTYPE_* values). */
 export const LINKTYPE = { NULL: 0, ETHERNET: 1, RAW: 101, IPV6: 229, LINUX_SLL: 113, LINUX_SLL2: 276 } as const;

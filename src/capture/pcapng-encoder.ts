@@ -5,7 +5,7 @@ import { putU16, putU32 } from "./_endian.js";
 import { timeToUnits, WORDS } from "./_timestamp.js";
 import { BLOCK, PCAPNG } from "./pcapng.js";
 import type { RecordInput } from "./pcap.js";
-import { ConfigError } from "../wire/errors.js";
+import { ConfigError } from "../errors.js";
 
 /** One interface (IDB) of a pcapng file being written. */
 export interface PcapngInterface {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import { ConfigError, IoamError } from "../wire/errors.js";
+import { ConfigError, IoamError } from "../errors.js";
 import { hexToBytes } from "../wire/hex.js";
 import { ipv6Echo, readAll, scratchDir } from "./_test-support.js";
 import { LINKTYPE } from "./link-type.js";

@@ -3,7 +3,7 @@
 // a queue of positional file writes that runs in the background. `close` drains it.
 
 import { open, type FileHandle } from "node:fs/promises";
-import { IoamError } from "../wire/errors.js";
+import { IoamError } from "../errors.js";
 import { PcapEncoder, type RecordInput } from "./pcap.js";
 import { PcapngEncoder, type PcapngInterface } from "./pcapng-encoder.js";
 

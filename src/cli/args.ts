@@ -1,7 +1,7 @@
 // Command-line words: `--flag`, `--flag value`, `--flag=value`, and positional words kept in
 // order (option phrases such as "trace prealloc type 0x800000 …" are positional).
 
-import { UsageError } from "../wire/errors.js";
+import { UsageError } from "../errors.js";
 
 /** What a command accepts: flags that take a value, and boolean flags. */
 export interface FlagSpec {

@@ -3,7 +3,7 @@
 
 import { KernelError } from "../linux/kernel-error.js";
 import { Ioam6Client } from "../linux/netlink/ioam6-family.js";
-import { IoamError } from "../wire/errors.js";
+import { IoamError } from "../errors.js";
 
 /** Runs `fn` with a client of this network namespace's IOAM6 family. */
 export async function withIoam6<T>(fn: (c: Ioam6Client) => Promise<T>): Promise<T> {

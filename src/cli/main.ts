@@ -2,7 +2,7 @@
 // The `ioam` command: dispatch, help, and the one place that turns errors into messages and
 // exit statuses (usage → 2, other failures → 1; never a stack trace for expected errors).
 
-import { ConfigError, IoamError, UsageError } from "../wire/errors.js";
+import { ConfigError, IoamError, UsageError } from "../errors.js";
 import { parseArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { applyCommand } from "./commands/apply.js";

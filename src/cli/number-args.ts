@@ -1,7 +1,7 @@
 // Numbers typed on the command line, with iproute2's base rules (0x hex, leading-0 octal,
 // decimal) and a usage error that names the value and its range.
 
-import { UsageError } from "../wire/errors.js";
+import { UsageError } from "../errors.js";
 import { parseUint, parseUintBig } from "../wire/number-text.js";
 
 /** An unsigned integer from 0 to max; `what` names it in the error. */

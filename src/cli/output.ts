@@ -2,7 +2,7 @@
 // capture streams at full speed without holding everything in memory.
 
 import type { Writable } from "node:stream";
-import { JsonBytes } from "../wire/json-bytes.js";
+import { JsonBytes } from "../wire/json/json-bytes.js";
 
 const utf8 = new TextEncoder();
 /** Written buffers kept for reuse; more are in flight only while the stream is slow. */

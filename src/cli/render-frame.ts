@@ -2,12 +2,12 @@
 // that turns packets into `ioam decode` output, used inline and by the decode workers.
 
 import { ipv6Offset } from "../capture/link-type.js";
-import { NOT_DIRECT, writePacketMembersDirect } from "../wire/direct-json.js";
+import { NOT_DIRECT, writePacketMembersDirect } from "../wire/json/direct-json.js";
 import { DecodeError } from "../wire/errors.js";
-import { asciiPiece, putPiece, putUint } from "../wire/ascii-put.js";
-import type { JsonBytes } from "../wire/json-bytes.js";
+import { asciiPiece, putPiece, putUint } from "../wire/json/ascii-put.js";
+import type { JsonBytes } from "../wire/json/json-bytes.js";
 import { type PacketRecord, decodePacket } from "../wire/packet.js";
-import { writePacketMembers } from "../wire/record-json.js";
+import { writePacketMembers } from "../wire/json/record-json.js";
 import { packetLines } from "./format-packet.js";
 import type { LineWriter } from "./output.js";
 

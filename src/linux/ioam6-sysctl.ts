@@ -3,7 +3,7 @@
 // ioamkit never runs sysctl(8).
 
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { IoamError, UsageError } from "../wire/errors.js";
+import { IoamError, UsageError } from "../errors.js";
 import { KernelError } from "./kernel-error.js";
 
 const IPV6 = "/proc/sys/net/ipv6";

@@ -1,7 +1,7 @@
 // What the kernel answered, as a typed error: errno number and name, the kernel's extended ack
 // message when it sent one, and what ioamkit was doing.
 
-import { IoamError } from "../wire/errors.js";
+import { IoamError } from "../errors.js";
 
 /** errno values netlink answers with, and the text strerror(3) gives for them. */
 const ERRNO: Record<number, [string, string]> = {

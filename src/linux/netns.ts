@@ -3,7 +3,7 @@
 
 import { spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
-import { IoamError } from "../wire/errors.js";
+import { IoamError } from "../errors.js";
 
 /** Where iproute2 keeps named network namespaces. */
 export const NETNS_RUN_DIR = "/run/netns";

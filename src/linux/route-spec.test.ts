@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { UsageError } from "../wire/errors.js";
+import { UsageError } from "../errors.js";
 import { parseIpv6Address } from "../wire/ipv6-address.js";
 import { parseRouteWords } from "./route-spec.js";
 

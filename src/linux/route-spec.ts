@@ -2,7 +2,7 @@
 // say it — `ip -6 route`'s grammar for `encap ioam6` (linux-ioam6.md §5.3) — parsed in any
 // order. Used by `ioam route` and by `ioam apply`, so it knows nothing of the CLI.
 
-import { UsageError } from "../wire/errors.js";
+import { UsageError } from "../errors.js";
 import { parseIpv6Address } from "../wire/ipv6-address.js";
 import { parseUint } from "../wire/number-text.js";
 import { IOAM6_MODES, type Ioam6Encap, type Ioam6Mode, ioam6EncapProblems } from "./rtnetlink/ioam6-encap.js";

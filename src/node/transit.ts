@@ -9,7 +9,7 @@ import { IPPROTO } from "../wire/ext-header.js";
 import { IOAM_OPT, IOAM_TYPE } from "../wire/ioam/option.js";
 import { TRACE } from "../wire/ioam/trace.js";
 import { IPV6 } from "../wire/ipv6.js";
-import { type LinuxVerdict, linuxOptionVerdict } from "../wire/linux-rules.js";
+import { type LinuxVerdict, linuxOptionVerdict } from "./linux-verdict.js";
 import type { PacketContext } from "./context.js";
 import type { NodeCounters } from "./counters.js";
 import type { DexExportRecord, TraceEventRecord } from "./events.js";

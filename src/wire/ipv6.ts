@@ -9,7 +9,8 @@
 // |                 Source Address (16) | Destination Address (16)  |
 
 import { readU16, readU32, writeU16, writeU32 } from "./_be.js";
-import { DecodeError, IoamError } from "./errors.js";
+import { IoamError } from "../errors.js";
+import { DecodeError } from "./errors.js";
 import { formatIpv6Address, parseIpv6Address } from "./ipv6-address.js";
 
 export const IPV6 = {

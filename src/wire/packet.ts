@@ -1,7 +1,8 @@
 // A whole IPv6 packet as the canonical record (design.md "The canonical decoded record"):
 // fixed header, extension header chain, every IOAM option, upper layer.
 
-import { DecodeError, IoamError, type Issue } from "./errors.js";
+import { IoamError } from "../errors.js";
+import { DecodeError, type Issue } from "./errors.js";
 import {
   type ExtHeaderRecord,
   type OptionsHeaderRecord,

@@ -11,7 +11,7 @@ import { parseOptionWords } from "../../src/wire/ioam/option-words.js";
 import { routerFixture, configureWithIproute2 } from "../fixtures/node-config.js";
 import { NetnsSet, pathWithoutIproute2, rootSkip } from "../harness/netns.js";
 import { Capture, injectPackets, startIoamMonitor } from "../harness/process.js";
-import { type Chain, chain } from "../harness/topology.js";
+import { type Chain, chain } from "../../src/lab/line.js";
 
 const skip = rootSkip();
 

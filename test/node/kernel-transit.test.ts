@@ -18,7 +18,7 @@ import { bytesToHex } from "../../src/wire/hex.js";
 import { configureWithIproute2, routerFixture, fixtureNodeConfig } from "../fixtures/node-config.js";
 import { NetnsSet, pathWithoutIproute2, rootSkip } from "../harness/netns.js";
 import { Capture, injectPackets, startIoamMonitor } from "../harness/process.js";
-import { type Chain, chain } from "../harness/topology.js";
+import { type Chain, chain } from "../../src/lab/line.js";
 import { type TransitCase, casePacket, transitCases } from "./transit-cases.js";
 
 const skip = rootSkip();

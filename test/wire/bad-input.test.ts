@@ -11,7 +11,7 @@ import { buildPacket } from "../../src/wire/build.js";
 import { DecodeError } from "../../src/wire/errors.js";
 import { IoamScanner } from "../../src/wire/ioam-scan.js";
 import { decodePacket } from "../../src/wire/packet.js";
-import { packetToJson } from "../../src/wire/record-json.js";
+import { packetToJson } from "../../src/wire/json/record-json.js";
 import { packetArb } from "../fixtures/ioam-arbitraries.js";
 
 const CASES = Number(process.env.FUZZ_CASES ?? 100_000);

@@ -8,12 +8,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { type OptionSpec, type PacketSpec, type UpperSpec, buildPacket } from "../../src/wire/build.js";
-import { NOT_DIRECT, writePacketMembersDirect } from "../../src/wire/direct-json.js";
+import { NOT_DIRECT, writePacketMembersDirect } from "../../src/wire/json/direct-json.js";
 import { DecodeError } from "../../src/wire/errors.js";
 import { RESERVED_BIT, UNDEFINED_BITS_MASK, nodeLenOf } from "../../src/wire/ioam/trace-type.js";
-import { JsonBytes } from "../../src/wire/json-bytes.js";
+import { JsonBytes } from "../../src/wire/json/json-bytes.js";
 import { decodePacket } from "../../src/wire/packet.js";
-import { packetToJson } from "../../src/wire/record-json.js";
+import { packetToJson } from "../../src/wire/json/record-json.js";
 import { buildCorpus } from "../oracle/tshark/corpus.js";
 import { entrySize, packetArb } from "../fixtures/ioam-arbitraries.js";
 

@@ -7,8 +7,8 @@ import fc from "fast-check";
 import { buildPacket } from "../../src/wire/build.js";
 import { IoamScanner } from "../../src/wire/ioam-scan.js";
 import { decodePacket, encodePacket } from "../../src/wire/packet.js";
-import { packetToJson } from "../../src/wire/record-json.js";
-import { packetFromJson } from "../../src/wire/record-from-json.js";
+import { packetToJson } from "../../src/wire/json/record-json.js";
+import { packetFromJson } from "../../src/wire/json/record-from-json.js";
 import { packetArb } from "../fixtures/ioam-arbitraries.js";
 
 const RUNS = { seed: 4242, numRuns: 400 };

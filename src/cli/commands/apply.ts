@@ -6,7 +6,7 @@ import { parseApplyDocument, whereOf } from "../../linux/apply/document.js";
 import { applyPlan } from "../../linux/apply/execute.js";
 import { describeStep } from "../../linux/apply/plan.js";
 import { prepareApply } from "../../linux/apply/prepare.js";
-import { IoamError, UsageError } from "../../wire/errors.js";
+import { IoamError, UsageError } from "../../errors.js";
 import type { ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { withIoam6 } from "../ioam6-session.js";

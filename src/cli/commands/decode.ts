@@ -4,7 +4,7 @@
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { type FrameSink, readFrames } from "../../capture/reader.js";
-import { UsageError } from "../../wire/errors.js";
+import { UsageError } from "../../errors.js";
 import { hexToBytes } from "../../wire/hex.js";
 import { type ParsedArgs, intFlag } from "../args.js";
 import type { Command } from "../command.js";

@@ -4,13 +4,13 @@
 import { LINKTYPE, wrapIpv6 } from "../../capture/link-type.js";
 import { openPcapWriter, openPcapngWriter } from "../../capture/writer.js";
 import { type PacketSpec, type UpperSpec, buildPacket } from "../../wire/build.js";
-import { UsageError } from "../../wire/errors.js";
+import { UsageError } from "../../errors.js";
 import { bytesToHex, hexToBytes } from "../../wire/hex.js";
 import { parseIpv6Address } from "../../wire/ipv6-address.js";
 import { parseOptionWords } from "../../wire/ioam/option-words.js";
 import { decodePacket, encodePacket } from "../../wire/packet.js";
-import { packetFromJson } from "../../wire/record-from-json.js";
-import { packetToJson } from "../../wire/record-json.js";
+import { packetFromJson } from "../../wire/json/record-from-json.js";
+import { packetToJson } from "../../wire/json/record-json.js";
 import { type ParsedArgs, intFlag } from "../args.js";
 import type { Command } from "../command.js";
 import { OutputBuffer } from "../output.js";

@@ -2,7 +2,7 @@
 // spoken to the kernel directly over Generic Netlink (IOAM6).
 
 import { type Ioam6Client, MAX_SCHEMA_DATA } from "../../linux/netlink/ioam6-family.js";
-import { UsageError } from "../../wire/errors.js";
+import { UsageError } from "../../errors.js";
 import { bytesToHex0x } from "../../wire/hex.js";
 import type { ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";

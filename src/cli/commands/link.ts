@@ -2,7 +2,7 @@
 // ioam6_id, ioam6_id_wide).
 
 import { IF_ID_MAX, IF_ID_WIDE_MAX, type InterfaceIoam, readInterface, readInterfaces, writeInterface } from "../../linux/ioam6-sysctl.js";
-import { UsageError } from "../../wire/errors.js";
+import { UsageError } from "../../errors.js";
 import type { ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { uintArg } from "../number-args.js";

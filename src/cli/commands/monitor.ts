@@ -1,11 +1,12 @@
 // `ioam monitor`: the kernel's IOAM6_EVENT_TRACE notifications, as `ip ioam monitor` prints
 // them, or (--json) as canonical trace records with the node data decoded.
 
-import { type Issue, UsageError } from "../../wire/errors.js";
+import { UsageError } from "../../errors.js";
+import { type Issue } from "../../wire/errors.js";
 import type { Ioam6TraceEvent } from "../../linux/netlink/ioam6-family.js";
 import { decodeTraceBody } from "../../wire/ioam/trace.js";
-import { JsonBytes } from "../../wire/json-bytes.js";
-import { writeList, writeNode } from "../../wire/record-json.js";
+import { JsonBytes } from "../../wire/json/json-bytes.js";
+import { writeList, writeNode } from "../../wire/json/record-json.js";
 import { type ParsedArgs, intFlag } from "../args.js";
 import type { Command } from "../command.js";
 import { traceEventLine } from "../format-ioam6.js";

@@ -1,7 +1,7 @@
 // `ioam node show|set`: this node's IOAM ids (net.ipv6.ioam6_id, net.ipv6.ioam6_id_wide).
 
 import { NODE_ID_MAX, NODE_ID_WIDE_MAX, type NodeIds, readNodeIds, writeNodeIds } from "../../linux/ioam6-sysctl.js";
-import { UsageError } from "../../wire/errors.js";
+import { UsageError } from "../../errors.js";
 import type { ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { bigArg, uintArg } from "../number-args.js";

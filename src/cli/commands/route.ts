@@ -3,7 +3,7 @@
 
 import { RouteClient } from "../../linux/rtnetlink/route-client.js";
 import { parseRouteWords } from "../../linux/route-spec.js";
-import { UsageError } from "../../wire/errors.js";
+import { UsageError } from "../../errors.js";
 import type { ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { inMainTable, isIoam6Route, routeJson, routeLine } from "../format-route.js";

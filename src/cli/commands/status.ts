@@ -8,7 +8,7 @@ import { KernelError } from "../../linux/kernel-error.js";
 import { RouteClient } from "../../linux/rtnetlink/route-client.js";
 import { inMainTable, isIoam6Route, routeJson, routeLine } from "../format-route.js";
 import { bytesToHex0x } from "../../wire/hex.js";
-import { UsageError } from "../../wire/errors.js";
+import { UsageError } from "../../errors.js";
 import type { ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { namespaceLine, schemaLine } from "../format-ioam6.js";

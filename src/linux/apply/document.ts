@@ -4,7 +4,7 @@
 // complete sets (others are deleted). See README "ioam apply".
 
 import { LineCounter, type Node, type Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq, parseDocument } from "yaml";
-import { ConfigError } from "../../wire/errors.js";
+import { ConfigError } from "../../errors.js";
 import { parseOptionWords } from "../../wire/ioam/option-words.js";
 import { parseUintBig } from "../../wire/number-text.js";
 import { IF_ID_MAX, IF_ID_WIDE_MAX, NODE_ID_MAX, NODE_ID_WIDE_MAX, type InterfaceIoam, type NodeIds } from "../ioam6-sysctl.js";

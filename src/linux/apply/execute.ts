@@ -2,7 +2,7 @@
 // and verify; on any failure (the kernel refuses, the netns vanishes, verification differs)
 // restore the snapshot with a plan of its own, and say what happened.
 
-import { IoamError } from "../../wire/errors.js";
+import { IoamError } from "../../errors.js";
 import { type IoamState, readIoamState } from "../ioam-state.js";
 import { writeInterface, writeNodeIds } from "../ioam6-sysctl.js";
 import type { Ioam6Client } from "../netlink/ioam6-family.js";

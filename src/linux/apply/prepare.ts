@@ -1,7 +1,7 @@
 // From a parsed apply file to a checked plan: every reference is resolved against the kernel
 // before anything changes, so a bad file fails with its file:line and touches nothing.
 
-import { ConfigError } from "../../wire/errors.js";
+import { ConfigError } from "../../errors.js";
 import { type IoamState, readIoamState } from "../ioam-state.js";
 import { interfaceNames } from "../ioam6-sysctl.js";
 import type { Ioam6Client } from "../netlink/ioam6-family.js";

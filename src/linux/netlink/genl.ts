@@ -1,7 +1,7 @@
 // Generic Netlink (include/uapi/linux/genetlink.h): the 4-byte genl header and family / multicast
 // group resolution by name through the "nlctrl" controller.
 
-import { IoamError } from "../../wire/errors.js";
+import { IoamError } from "../../errors.js";
 import { AttrWriter, attrString, attrU16, attrU32, parseAttrList, parseAttrs } from "./attrs.js";
 import type { NetlinkMessage } from "./message.js";
 import type { NetlinkSocket } from "./socket.js";

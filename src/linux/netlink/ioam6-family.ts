@@ -1,7 +1,7 @@
 // The IOAM6 Generic Netlink family (include/uapi/linux/ioam6_genl.h; linux-ioam6.md §4, §6):
 // IOAM namespaces and schemas of the caller's network namespace, and the ioam6_events group.
 
-import { IoamError } from "../../wire/errors.js";
+import { IoamError } from "../../errors.js";
 import { AttrWriter, attrU16, attrU32, attrU64, attrU8 } from "./attrs.js";
 import { type GenlFamily, genlMessage, genlPayload, resolveFamily } from "./genl.js";
 import { NLM_F, NLMSG } from "./message.js";

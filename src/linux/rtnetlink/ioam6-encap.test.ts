@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError } from "../../wire/errors.js";
+import { ConfigError } from "../../errors.js";
 import { hexToBytes } from "../../wire/hex.js";
 import { parseIpv6Address } from "../../wire/ipv6-address.js";
 import { type Ioam6Encap, decodeIoam6Encap, encodeIoam6Encap, ioam6EncapFromAttrs, ioam6EncapProblems, readIoam6TraceHeader } from "./ioam6-encap.js";

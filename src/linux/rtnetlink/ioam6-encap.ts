@@ -2,9 +2,9 @@
 // linux-ioam6.md §5.1): RTA_ENCAP_TYPE = LWTUNNEL_ENCAP_IOAM6 and the IOAM6_IPTUNNEL_*
 // attributes nested in RTA_ENCAP. Pure: bytes in, bytes out.
 
-import { ConfigError } from "../../wire/errors.js";
+import { ConfigError } from "../../errors.js";
 import { UNDEFINED_BITS_MASK } from "../../wire/ioam/trace-type.js";
-import { LINUX_TRACE_CONFIG_TEXT, linuxTraceConfigProblems } from "../../wire/linux-rules.js";
+import { LINUX_TRACE_CONFIG_TEXT, linuxTraceConfigProblems } from "../trace-config.js";
 import { AttrWriter, attrU32, attrU8, parseAttrs } from "../netlink/attrs.js";
 
 /** LWTUNNEL_ENCAP_IOAM6 (include/uapi/linux/lwtunnel.h). */

@@ -1,7 +1,7 @@
 // Network interfaces by name and index over rtnetlink (RTM_GETLINK), as iproute2 resolves
 // `dev NAME` (lib/ll_map.c ll_link_get) — ioamkit never runs `ip` nor reads sysfs for this.
 
-import { IoamError } from "../../wire/errors.js";
+import { IoamError } from "../../errors.js";
 import { KernelError } from "../kernel-error.js";
 import { AttrWriter, attrString, parseAttrs } from "../netlink/attrs.js";
 import { NLM_F } from "../netlink/message.js";

@@ -2,7 +2,7 @@
 // network namespace the process runs in. One request per change: the kernel creates a route
 // whole or not at all, so a refusal never leaves part of one behind.
 
-import { IoamError } from "../../wire/errors.js";
+import { IoamError } from "../../errors.js";
 import { KernelError } from "../kernel-error.js";
 import { NETLINK_ROUTE, NetlinkSocket } from "../netlink/socket.js";
 import type { RouteSpec, RouteWordOrder } from "../route-spec.js";

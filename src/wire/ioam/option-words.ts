@@ -7,7 +7,7 @@
 // and, on any of them, [in hop|dest] [opttype 0x31|0x11] to override RFC 9486's placement.
 // Numbers follow iproute2 (0x hex, leading-0 octal, decimal). Keywords may come in any order.
 
-import { UsageError } from "../errors.js";
+import { UsageError } from "../../errors.js";
 import { parseUint, parseUintBig } from "../number-text.js";
 import type { OptionSpec } from "../build.js";
 import { DEX_EXT_FLOW_ID, DEX_EXT_SEQ } from "./dex.js";

@@ -6,7 +6,8 @@
 // +---------------+---------------+---------------+---------------+
 // |  IOAM option body (Namespace-ID first, 4-octet aligned) ...   |
 
-import { DecodeError, IoamError, type Issue } from "../errors.js";
+import { IoamError } from "../../errors.js";
+import { DecodeError, type Issue } from "../errors.js";
 import { type DexBody, decodeDexBody, dexBodyLength, encodeDexBody } from "./dex.js";
 import { type E2eBody, decodeE2eBody, e2eBodyLength, encodeE2eBody } from "./e2e.js";
 import { type PotBody, decodePotBody, encodePotBody, potBodyLength } from "./pot.js";

@@ -3,9 +3,9 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { hexToBytes } from "./hex.js";
-import { IoamScanner } from "./ioam-scan.js";
-import { type LinuxIngressState, linuxOptionVerdict, linuxTraceConfigProblems } from "./linux-rules.js";
+import { hexToBytes } from "../wire/hex.js";
+import { IoamScanner } from "../wire/ioam-scan.js";
+import { type LinuxIngressState, linuxOptionVerdict } from "./linux-verdict.js";
 
 const ADDRS = "20010db8000000000000000000000001" + "20010db8000000000000000000000002";
 const ICMP = "8000473212340001696f616d";
@@ -62,21 +62,5 @@ describe("linuxOptionVerdict()", () => {
   });
   it("ignores option type 0x11, which Linux does not know", () => {
     assert.equal(verdict(TRACE_A.replace("311600", "111600"), ENABLED_NS1), "ignore-not-ioam");
-  });
-});
-
-describe("linuxTraceConfigProblems()", () => {
-  it("accepts bits 0–11 and 22 with sizes 4..244 in steps of 4", () => {
-    for (let bit = 0; bit <= 11; bit++) assert.deepEqual(linuxTraceConfigProblems(0x800000 >>> bit, 4), []);
-    assert.deepEqual(linuxTraceConfigProblems(0x000002, 4), []);
-    for (let size = 4; size <= 244; size += 4) assert.deepEqual(linuxTraceConfigProblems(0x800000, size), []);
-  });
-  it("refuses type 0, bits 12–21 and 23, and sizes 0, 246, 248", () => {
-    assert.deepEqual(linuxTraceConfigProblems(0, 4), ["type-zero"]);
-    for (let bit = 12; bit <= 21; bit++) assert.deepEqual(linuxTraceConfigProblems(0x800000 >>> bit, 4), ["undefined-bits"]);
-    assert.deepEqual(linuxTraceConfigProblems(0x000001, 4), ["reserved-bit"]);
-    assert.deepEqual(linuxTraceConfigProblems(0x800000, 0), ["size-zero"]);
-    assert.deepEqual(linuxTraceConfigProblems(0x800000, 246), ["size-not-multiple-of-4"]);
-    assert.deepEqual(linuxTraceConfigProblems(0x800000, 248), ["size-too-large"]);
   });
 });

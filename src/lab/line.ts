@@ -3,7 +3,7 @@
 // control-plane, engine and data-plane tests share. Link k (0-based) is 2001:db8:k::/64,
 // its left end ::1 and right end ::2; each node's left interface is "west", right "east".
 
-import { NetnsSet } from "./netns.js";
+import type { NetnsSet } from "../linux/netns-set.js";
 
 export interface Chain {
   /** h1, r1 … rN, h2, in path order. */

@@ -2,15 +2,15 @@
 // Trace-Types as "0x" + 6 hex digits. Written straight into bytes (JsonBytes) because
 // `decode --json` must keep up with hundreds of thousands of records a second.
 
-import { type ExtHeaderRecord, isOptionsHeader } from "./ext-header.js";
-import type { Issue } from "./errors.js";
-import type { IoamOption } from "./ioam/option.js";
-import type { TraceBody } from "./ioam/trace.js";
-import type { TraceNode } from "./ioam/trace-node.js";
+import { type ExtHeaderRecord, isOptionsHeader } from "../ext-header.js";
+import type { Issue } from "../errors.js";
+import type { IoamOption } from "../ioam/option.js";
+import type { TraceBody } from "../ioam/trace.js";
+import type { TraceNode } from "../ioam/trace-node.js";
 import { JsonBytes, asciiBytes } from "./json-bytes.js";
-import type { PacketRecord } from "./packet.js";
-import type { TlvRecord } from "./tlv-options.js";
-import type { UpperLayer } from "./upper-layer.js";
+import type { PacketRecord } from "../packet.js";
+import type { TlvRecord } from "../tlv-options.js";
+import type { UpperLayer } from "../upper-layer.js";
 
 /** Every constant piece of the JSON text, encoded once (copying bytes beats re-encoding text). */
 // Names: c_ = starts with a comma, open_ = starts with "{", q_ = starts by closing a string.

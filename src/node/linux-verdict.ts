@@ -1,10 +1,9 @@
-// What Linux does with a received IOAM option (ipv6_hop_ioam, linux-ioam6.md §3.1) and what it
-// refuses when an lwtunnel trace is configured (ioam6_build_state, §5.1), as typed reasons.
-// The node engine's transit uses linuxOptionVerdict; `ioam encode`/routes/apply use the config check.
+// What Linux does with a received IOAM option (net/ipv6/exthdrs.c ipv6_hop_ioam), as typed
+// reasons in the kernel's order of checks. Transit (transit.ts) is its one user.
 
-import { IOAM_OPT, IOAM_TYPE, IPV6_OPT_IOAM } from "./ioam/option.js";
-import { TRACE } from "./ioam/trace.js";
-import { RESERVED_BIT, UNDEFINED_BITS_MASK, nodeLenOf } from "./ioam/trace-type.js";
+import { IOAM_OPT, IOAM_TYPE, IPV6_OPT_IOAM } from "../wire/ioam/option.js";
+import { TRACE } from "../wire/ioam/trace.js";
+import { nodeLenOf } from "../wire/ioam/trace-type.js";
 
 /** Verdicts in the order the kernel checks them; "process" means fill the trace. */
 export const LINUX_VERDICTS = [
@@ -46,34 +45,3 @@ export function linuxOptionVerdict(b: Uint8Array, opt: number, optEnd: number, i
   if (ingress && !ingress.hasNamespace((b[body]! << 8) | b[body + 1]!)) return "ignore-unknown-namespace";
   return "process";
 }
-
-/** Why the kernel refuses a trace template (extack "invalid trace validation" and friends). */
-export type LinuxTraceConfigProblem =
-  | "type-zero"
-  | "undefined-bits"
-  | "reserved-bit"
-  | "size-zero"
-  | "size-not-multiple-of-4"
-  | "size-too-large";
-
-/** The reasons the kernel (6.12+) refuses `trace prealloc type T ns N size S`; empty if accepted. */
-export function linuxTraceConfigProblems(traceType: number, size: number): LinuxTraceConfigProblem[] {
-  const p: LinuxTraceConfigProblem[] = [];
-  if (traceType === 0) p.push("type-zero");
-  if (traceType & UNDEFINED_BITS_MASK) p.push("undefined-bits");
-  if (traceType & RESERVED_BIT) p.push("reserved-bit");
-  if (size === 0) p.push("size-zero");
-  else if (size % 4 !== 0) p.push("size-not-multiple-of-4");
-  else if (size > 244) p.push("size-too-large");
-  return p;
-}
-
-/** Human text for a configuration problem, as an operator reads it. */
-export const LINUX_TRACE_CONFIG_TEXT: Readonly<Record<LinuxTraceConfigProblem, string>> = {
-  "type-zero": "trace type 0 carries no data (the kernel refuses it)",
-  "undefined-bits": "trace type sets undefined bits 12-21 (the kernel accepts only bits 0-11 and 22)",
-  "reserved-bit": "trace type sets reserved bit 23 (refused since Linux 6.12)",
-  "size-zero": "size 0 leaves no room for node data",
-  "size-not-multiple-of-4": "size must be a multiple of 4",
-  "size-too-large": "size exceeds 244, the most Opt Data Len can hold",
-};

@@ -4,11 +4,11 @@
 // (freeSpace, rawData, data) or a DecodeError returns NOT_DIRECT, and the caller falls back
 // to the record path, which stays the definition of the output.
 
-import { readU16, readU24, readU32 } from "./_be.js";
+import { readU16, readU24, readU32 } from "../_be.js";
 import { asciiPiece, putHexBytes, putHexDigits, putPiece, putUint } from "./ascii-put.js";
-import { E2E_SEQ32, E2E_SEQ64, E2E_TS_FRAC, E2E_TS_SEC, e2eDataLength } from "./ioam/e2e.js";
-import { IOAM_TYPE, IPV6_OPT_IOAM, IPV6_OPT_IOAM_NOCHG } from "./ioam/option.js";
-import { OSS_BIT, RESERVED_BIT, UNDEFINED_BITS_MASK, nodeLenOf } from "./ioam/trace-type.js";
+import { E2E_SEQ32, E2E_SEQ64, E2E_TS_FRAC, E2E_TS_SEC, e2eDataLength } from "../ioam/e2e.js";
+import { IOAM_TYPE, IPV6_OPT_IOAM, IPV6_OPT_IOAM_NOCHG } from "../ioam/option.js";
+import { OSS_BIT, RESERVED_BIT, UNDEFINED_BITS_MASK, nodeLenOf } from "../ioam/trace-type.js";
 
 /** Returned instead of a position when the option needs the record path. */
 export const NOT_DIRECT = -1;

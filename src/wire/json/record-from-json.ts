@@ -1,9 +1,9 @@
 // The inverse of record-json.ts: a canonical JSON record back into a PacketRecord, so that
 // `ioam decode --json | ioam encode --from-json` reproduces the packet.
 
-import { ConfigError } from "./errors.js";
-import { hexToBytes } from "./hex.js";
-import type { PacketRecord } from "./packet.js";
+import { ConfigError } from "../../errors.js";
+import { hexToBytes } from "../hex.js";
+import type { PacketRecord } from "../packet.js";
 
 const BIGINT_KEYS = new Set(["nodeIdWide", "nsDataWide", "random", "cumulative", "seq64"]);
 const BYTES_KEYS = new Set(["freeSpace", "rawData", "raw", "data", "payload"]);

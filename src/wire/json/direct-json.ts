@@ -7,16 +7,16 @@
 // test/wire/direct-json.test.ts checks byte equality with that path for generated packets,
 // the tshark corpus and mutated packets.
 
-import { readU16, readU32 } from "./_be.js";
+import { readU16, readU32 } from "../_be.js";
 import { asciiPiece, putHexBytes, putHexGroup, putPiece, putUint } from "./ascii-put.js";
 import { type DirectPlacement, NOT_DIRECT, putIoamOption } from "./direct-json-options.js";
-import { IPPROTO, extHeaderLength } from "./ext-header.js";
-import { IOAM_TYPE, isIoamOptionType } from "./ioam/option.js";
-import { IPV6 } from "./ipv6.js";
-import { zeroRunToCompress } from "./ipv6-address.js";
+import { IPPROTO, extHeaderLength } from "../ext-header.js";
+import { IOAM_TYPE, isIoamOptionType } from "../ioam/option.js";
+import { IPV6 } from "../ipv6.js";
+import { zeroRunToCompress } from "../ipv6-address.js";
 import type { JsonBytes } from "./json-bytes.js";
-import { PAD1, tlvEnd } from "./tlv-options.js";
-import { checksumFieldOffset } from "./upper-layer.js";
+import { PAD1, tlvEnd } from "../tlv-options.js";
+import { checksumFieldOffset } from "../upper-layer.js";
 
 export { NOT_DIRECT } from "./direct-json-options.js";
 
