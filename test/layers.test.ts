@@ -1,5 +1,7 @@
-// The layering of design.md, enforced: imports point down only, and wire/ and node/ use no
-// Node modules (so that the web UI can reuse the decoder).
+// The layering of design.md, enforced: imports point down only (never sideways between two
+// layers of the same rank), wire/ and node/ use no Node modules, no npm packages and no Buffer
+// (so that the web UI can reuse the decoder), and the other layers import only runtime
+// dependencies declared in package.json.
 
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
@@ -7,10 +9,12 @@ import { join, relative, sep } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
-const SRC = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "src");
-/** Lower number = lower layer; a file may import only its own layer or lower ones. */
-const RANK: Record<string, number> = { wire: 0, node: 1, capture: 2, linux: 2, dataplane: 3, lab: 4, collector: 4, cli: 5 };
+const ROOT = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..");
+const SRC = join(ROOT, "src");
+/** Lower number = lower layer; a file may import its own layer or lower ranks only. */
+const RANK: Record<string, number> = { "errors.ts": -1, wire: 0, node: 1, capture: 2, linux: 2, dataplane: 3, lab: 4, collector: 4, ui: 5, cli: 6, "index.ts": 7 };
 const PURE = new Set(["wire", "node"]);
+const RUNTIME_DEPS = new Set(Object.keys((JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> }).dependencies ?? {}));
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") ? [join(dir, e.name)] : []));
@@ -20,23 +24,70 @@ function layerOf(file: string): string {
   return relative(SRC, file).split(sep)[0]!;
 }
 
+/** Every module specifier of static imports/exports and dynamic import() calls. */
+export function importSpecifiers(text: string): string[] {
+  const stat = [...text.matchAll(/^\s*(?:import|export)[^'"]*?from\s+["']([^"']+)["']/gm)].map((m) => m[1]!);
+  const bare = [...text.matchAll(/^\s*import\s+["']([^"']+)["']/gm)].map((m) => m[1]!);
+  const dynamic = [...text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!);
+  return [...stat, ...bare, ...dynamic];
+}
+
+/** The first problem with one import of `layer`, or undefined. */
+export function importProblem(file: string, layer: string, spec: string): string | undefined {
+  if (spec.startsWith("node:")) return PURE.has(layer) ? `${layer}/ must not import ${spec}` : undefined;
+  if (!spec.startsWith(".")) {
+    const pkg = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!;
+    if (PURE.has(layer)) return `${layer}/ must not import the package ${spec}`;
+    return RUNTIME_DEPS.has(pkg) ? undefined : `${layer}/ imports ${spec}, which is not a runtime dependency in package.json`;
+  }
+  const target = layerOf(join(file, "..", spec));
+  if (!(target in RANK) || target === layer) return undefined;
+  if (RANK[target]! > RANK[layer]!) return `${layer}/ imports the higher layer ${target}/ (${spec})`;
+  if (RANK[target] === RANK[layer]) return `${layer}/ imports its sibling layer ${target}/ (${spec})`;
+  return undefined;
+}
+
+/** Uses of Node's Buffer (outside comments and strings would need a parser; comments are removed). */
+export function usesBuffer(text: string): boolean {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  return /\bBuffer\b/.test(code);
+}
+
 describe("source layering", () => {
   const files = tsFiles(SRC).filter((f) => layerOf(f) in RANK);
-  it("finds the layers it checks", () => assert.ok(files.some((f) => layerOf(f) === "wire")));
+  it("finds the layers it checks", () => assert.ok(files.some((f) => layerOf(f) === "wire") && files.some((f) => layerOf(f) === "node")));
   for (const file of files) {
+    const layer = layerOf(file);
     it(`${relative(SRC, file)} imports only its own or lower layers`, () => {
       const text = readFileSync(file, "utf8");
-      const specs = [...text.matchAll(/^\s*(?:import|export)[^'"]*from\s+["']([^"']+)["']/gm)].map((m) => m[1]!);
-      for (const spec of specs) {
-        const layer = layerOf(file);
-        if (spec.startsWith("node:")) {
-          assert.ok(!PURE.has(layer), `${layer}/ must not import ${spec}`);
-          continue;
-        }
-        if (!spec.startsWith(".")) continue;
-        const target = layerOf(join(file, "..", spec));
-        if (target in RANK) assert.ok(RANK[target]! <= RANK[layer]!, `${layer}/ imports ${target}/ (${spec})`);
+      for (const spec of importSpecifiers(text)) {
+        const problem = importProblem(file, layer, spec);
+        assert.equal(problem, undefined, problem);
       }
+      if (PURE.has(layer)) assert.ok(!usesBuffer(text), `${layer}/ must not use Buffer (Uint8Array and DataView only)`);
     });
   }
+});
+
+describe("the layering rules themselves", () => {
+  const at = (p: string) => join(SRC, p);
+  it("refuse a bare package, a node: module and Buffer in wire/", () => {
+    assert.match(importProblem(at("wire/x.ts"), "wire", "yaml")!, /must not import the package/);
+    assert.match(importProblem(at("wire/x.ts"), "wire", "node:fs")!, /must not import node:fs/);
+    assert.ok(usesBuffer("const b = Buffer.from([1]);"));
+    assert.ok(!usesBuffer("// a Buffer in a comment\nconst b = new Uint8Array(1);"));
+  });
+  it("refuse an upward and a sideways import, and a package that is only a dev dependency", () => {
+    assert.match(importProblem(at("wire/x.ts"), "wire", "../node/transit.js")!, /higher layer node/);
+    assert.match(importProblem(at("capture/x.ts"), "capture", "../linux/netns.js")!, /sibling layer linux/);
+    assert.match(importProblem(at("linux/x.ts"), "linux", "fast-check")!, /not a runtime dependency/);
+  });
+  it("accept a downward import and a declared runtime dependency", () => {
+    assert.equal(importProblem(at("linux/x.ts"), "linux", "../wire/hex.js"), undefined);
+    assert.equal(importProblem(at("linux/x.ts"), "linux", "yaml"), undefined);
+    assert.equal(importProblem(at("wire/x.ts"), "wire", "../errors.js"), undefined);
+  });
+  it("find static, side-effect and dynamic imports", () => {
+    assert.deepEqual(importSpecifiers('import { a } from "./a.js";\nimport "yaml";\nconst m = await import("node:fs");'), ["./a.js", "yaml", "node:fs"]);
+  });
 });
