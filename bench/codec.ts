@@ -55,7 +55,7 @@ function viewParse(buf: Uint8Array, offsets: Int32Array, lengths: Int32Array): {
     while (scan.next()) {
       options++;
       const t = scan.ioamType();
-      if ((t === 0 || t === 1) && view.reset(buf, scan.optionOffset, scan.optionEnd) === 0 && view.nodeLenMatches()) {
+      if ((t === 0 || t === 1) && view.reset(buf, scan.optionOffset, scan.optionEnd) && view.nodeLenMatches()) {
         checksum = (checksum + view.namespaceId + view.remainingLen + view.traceType) | 0;
       }
     }

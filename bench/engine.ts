@@ -8,7 +8,7 @@
 // Prints one JSON object. Usage: node dist/bench/engine.js [--fills 2000000] [--skip-kernel]
 
 import { newCounters } from "../src/node/counters.js";
-import type { PacketContext } from "../src/node/context.js";
+import { type PacketContext, fixedClock } from "../src/node/context.js";
 import { Encapsulator } from "../src/node/encap.js";
 import { createNodeState } from "../src/node/state.js";
 import { transitPacket } from "../src/node/transit.js";
@@ -26,7 +26,7 @@ const DISTINCT = 1024;
 const progress = (m: string) => process.stderr.write(`bench/engine: ${m}\n`);
 
 const node = createNodeState({ nodeId: 7, nodeIdWide: 0x77n, interfaces: { west: { enabled: true, id: 1, wide: 11 }, east: { id: 2, wide: 22 } }, namespaces: [{ id: 123, data: 0xdead, wide: 0xbeefn }] });
-const ctx: PacketContext = { stage: "prerouting", ingress: "west", egress: "east", time: { sec: 1700000000, nsec: 123456000 }, queueDepth: 0 };
+const ctx: PacketContext = { stage: "prerouting", ingress: "west", egress: "east", clock: fixedClock(1700000000, 123456000), queueDepth: 0 };
 
 function packets(type: number): Uint8Array[] {
   const size = 4 * HOPS * nodeLenOf(type);
@@ -77,7 +77,7 @@ function transitRate(type: number): { fillsPerSec: number; viewWalksPerSec: numb
       for (let i = 0; i < DISTINCT; i++) {
         const b = pkts[i]!;
         if (!scan.reset(b, 0, b.length)) continue;
-        while (scan.next()) if (view.reset(b, scan.optionOffset, scan.optionEnd) === 0) sink += view.remainingLen;
+        while (scan.next()) if (view.reset(b, scan.optionOffset, scan.optionEnd)) sink += view.remainingLen;
       }
     }
   });

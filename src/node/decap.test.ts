@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import { buildPacket } from "../wire/build.js";
 import { bytesToHex } from "../wire/hex.js";
 import { decodePacket } from "../wire/packet.js";
-import type { PacketContext } from "./context.js";
+import { type PacketContext, fixedClock } from "./context.js";
 import { newCounters } from "./counters.js";
 import { type DecapRecord, decapsulate } from "./decap.js";
 import { Encapsulator } from "./encap.js";
@@ -19,18 +19,18 @@ import { transitPacket } from "./transit.js";
 const ALPHA = createNodeState({ nodeId: 1, nodeIdWide: 11111111n, interfaces: { veth0: { id: 101, wide: 101101 } }, namespaces: [{ id: 123, data: 0xdeadbeef, wide: 0xcafec0caf00dc0den }] });
 const BETA = createNodeState({ nodeId: 2, nodeIdWide: 22222222n, interfaces: { veth0: { enabled: true, id: 201, wide: 201201 }, veth1: { id: 202, wide: 202202 } }, namespaces: [{ id: 123 }] });
 const GAMMA = createNodeState({ nodeId: 3, interfaces: { veth0: { enabled: true, id: 301, wide: 301301 } }, namespaces: [{ id: 123 }] });
-const time = { sec: 1700000000, nsec: 5000 };
+const clock = fixedClock(1700000000, 5000);
 const ping = () => buildPacket({ src: "2001:db8:1::2", dst: "2001:db8:2::2", hopLimit: 64, options: [], upper: { kind: "icmp-echo", id: 1, seq: 1, data: new Uint8Array(16) } });
 
 function journey(mode: "inline" | "encap", extra: Uint8Array | undefined = undefined) {
   const e = new Encapsulator({ mode, freqK: 1, freqN: 1, ...(mode === "encap" ? { tundst: "2001:db8:2::2" } : {}), trace: { namespaceId: 123, traceType: 0xc00000, size: 24 } });
-  const atAlpha: PacketContext = { stage: "output", egress: "veth0", time };
+  const atAlpha: PacketContext = { stage: "output", egress: "veth0", clock };
   let p = e.process(extra ?? ping(), ALPHA, atAlpha, { tunnelSource: "2001:db8:1::2" }, { encapInline: 0, encapOuter: 0, encap_skipped_mtu: 0 }).packet;
   const c = newCounters();
-  assert.equal(transitPacket(p, 0, p.length, BETA, { stage: "prerouting", ingress: "veth0", egress: "veth1", time, queueDepth: 0 }, c).verdict, "pass");
+  assert.equal(transitPacket(p, 0, p.length, BETA, { stage: "prerouting", ingress: "veth0", egress: "veth1", clock, queueDepth: 0 }, c).verdict, "pass");
   assert.equal(forwardHopLimit(p, 0, c), "forward");
   const got: DecapRecord[] = [];
-  const r = decapsulate(p, GAMMA, { stage: "prerouting", ingress: "veth0", time }, c, (x) => got.push(x));
+  const r = decapsulate(p, GAMMA, { stage: "prerouting", ingress: "veth0", clock }, c, (x) => got.push(x));
   p = "packet" in r ? r.packet : new Uint8Array(0);
   return { r, out: p, got };
 }
@@ -69,7 +69,7 @@ describe("decapsulation at the domain edge", () => {
     assert.deepEqual([...withRa.subarray(tail, tail + 4)], [1, 2, 0, 0]);
     withRa.set([5, 2, 0, 0], tail);
     const got: DecapRecord[] = [];
-    const r = decapsulate(withRa, GAMMA, { stage: "prerouting", ingress: "veth0", time }, newCounters(), (x) => got.push(x));
+    const r = decapsulate(withRa, GAMMA, { stage: "prerouting", ingress: "veth0", clock }, newCounters(), (x) => got.push(x));
     assert.equal(r.outcome, "decap-inline");
     if (r.outcome !== "decap-inline") return;
     const rec = decodePacket(r.packet);
@@ -78,12 +78,12 @@ describe("decapsulation at the domain edge", () => {
     assert.equal(rec.options.length, 0);
     const ra = hbh.tlvs.find((t) => t.type === 5)!;
     assert.equal((ra.offset - 40) % 8, (tail - 40) % 8, "router alert keeps its alignment");
-    assert.equal(transitPacket(r.packet.slice(), 0, r.packet.length, GAMMA, { stage: "prerouting", ingress: "veth0", egress: "veth0", time }, newCounters()).verdict, "pass", "Linux's padding rules accept it");
+    assert.equal(transitPacket(r.packet.slice(), 0, r.packet.length, GAMMA, { stage: "prerouting", ingress: "veth0", egress: "veth0", clock }, newCounters()).verdict, "pass", "Linux's padding rules accept it");
     assert.equal(bytesToHex(r.packet.subarray(40 + hbh.length)), bytesToHex(ping().subarray(40)));
   });
 
   it("leaves a packet without IOAM alone", () => {
     const p = ping();
-    assert.deepEqual(decapsulate(p, GAMMA, { stage: "prerouting", ingress: "veth0", time }, newCounters(), () => assert.fail("no sink call")), { outcome: "no-ioam", packet: p });
+    assert.deepEqual(decapsulate(p, GAMMA, { stage: "prerouting", ingress: "veth0", clock }, newCounters(), () => assert.fail("no sink call")), { outcome: "no-ioam", packet: p });
   });
 });

@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import { buildPacket } from "../wire/build.js";
 import { bytesToHex } from "../wire/hex.js";
 import { decodePacket } from "../wire/packet.js";
-import type { PacketContext } from "./context.js";
+import { type PacketContext, fixedClock } from "./context.js";
 import { newCounters } from "./counters.js";
 import { type DecapRecord, decapsulate } from "./decap.js";
 import { Encapsulator } from "./encap.js";
@@ -18,7 +18,7 @@ import { transitPacket } from "./transit.js";
 
 const ping = () => buildPacket({ src: "2001:db8::1", dst: "2001:db8::2", hopLimit: 64, options: [], upper: { kind: "icmp-echo", id: 0x1234, seq: 1, data: new TextEncoder().encode("ioam") } });
 const ENCAP_NODE = createNodeState({ nodeId: 1, interfaces: { eth0: { id: 11 } }, namespaces: [{ id: 1, tsFormat: "ptp" }] });
-const at: PacketContext = { stage: "output", egress: "eth0", time: { sec: 1_700_000_000, nsec: 500_000_000 } };
+const at: PacketContext = { stage: "output", egress: "eth0", clock: fixedClock(1_700_000_000, 500_000_000) };
 const counters = () => ({ encapInline: 0, encapOuter: 0, encap_skipped_mtu: 0 });
 const facts = { tunnelSource: "2001:db8::1" };
 
@@ -43,7 +43,7 @@ describe("edge-to-edge: added at encap, read at decap", () => {
     const got: DecapRecord[] = [];
     for (let i = 0; i < 3; i++) {
       const p = e.process(ping(), ENCAP_NODE, at, facts, counters()).packet;
-      const r = decapsulate(p, edge, { stage: "prerouting", ingress: "eth1", time: at.time }, newCounters(), (x) => got.push(x));
+      const r = decapsulate(p, edge, { stage: "prerouting", ingress: "eth1", clock: at.clock }, newCounters(), (x) => got.push(x));
       assert.ok(r.outcome === "decap-encap" && bytesToHex(r.packet) === bytesToHex(ping()));
     }
     const e2e = got.map((g) => g.options.find((o) => o.kind === "e2e")!);
@@ -66,7 +66,7 @@ describe("direct export", () => {
   it("a transit node that exports sends its data for the DEX trace type and leaves the packet alone; Linux's default skips it", () => {
     const p = new Encapsulator(dexPolicy).process(ping(), ENCAP_NODE, at, facts, counters()).packet;
     const cfg = { nodeId: 2, interfaces: { in0: { enabled: true, id: 21 }, out0: { id: 22 } }, namespaces: [{ id: 1 }] };
-    const ctx: PacketContext = { stage: "prerouting", ingress: "in0", egress: "out0", time: at.time };
+    const ctx: PacketContext = { stage: "prerouting", ingress: "in0", egress: "out0", clock: at.clock };
     const exported: DexExportRecord[] = [];
     const b = p.slice();
     assert.deepEqual(transitPacket(b, 0, b.length, createNodeState({ ...cfg, features: { dexExport: true } }), ctx, newCounters(), { onExport: (r) => exported.push(r) }), { verdict: "pass" });
@@ -80,7 +80,7 @@ describe("direct export", () => {
 
   it("the decapsulator removes it", () => {
     const p = new Encapsulator(dexPolicy).process(ping(), ENCAP_NODE, at, facts, counters()).packet;
-    const r = decapsulate(p, createNodeState({ namespaces: [{ id: 1 }] }), { stage: "prerouting", ingress: "x", time: at.time }, newCounters(), () => {});
+    const r = decapsulate(p, createNodeState({ namespaces: [{ id: 1 }] }), { stage: "prerouting", ingress: "x", clock: at.clock }, newCounters(), () => {});
     assert.ok(r.outcome === "decap-inline");
     assert.equal(bytesToHex(r.packet), bytesToHex(ping()));
     assert.equal(decodePacket(r.packet).options.length, 0);

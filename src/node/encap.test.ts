@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import { buildPacket } from "../wire/build.js";
 import { bytesToHex } from "../wire/hex.js";
 import { decodePacket } from "../wire/packet.js";
-import type { PacketContext } from "./context.js";
+import { type PacketContext, fixedClock } from "./context.js";
 import { type EncapCounters, type EncapMode, Encapsulator, type EncapPolicy } from "./encap.js";
 import { forwardHopLimit } from "./forward.js";
 import { newCounters } from "./counters.js";
@@ -23,7 +23,7 @@ const ALPHA = createNodeState({
 const EMPTY_NODE = createNodeState({});
 const ping = (hopLimit = 64) => buildPacket({ src: "2001:db8:1::2", dst: "2001:db8:2::2", hopLimit, flowLabel: 0x12345, trafficClass: 0x28, options: [], upper: { kind: "icmp-echo", id: 7, seq: 1, data: new Uint8Array(56) } });
 /** A ping sent by Alpha itself, routed out of veth0 (the selftest's OUTPUT case). */
-const LOCAL: PacketContext = { stage: "output", egress: "veth0", time: { sec: 1700000000, nsec: 123456789 }, queueDepth: 0 };
+const LOCAL: PacketContext = { stage: "output", egress: "veth0", clock: fixedClock(1700000000, 123456789), queueDepth: 0 };
 const counters = (): EncapCounters => ({ encapInline: 0, encapOuter: 0, encap_skipped_mtu: 0 });
 const policy = (mode: EncapMode, traceType: number, size: number, namespaceId = 123, more: Partial<EncapPolicy> = {}): EncapPolicy => ({ mode, freqK: 1, freqN: 1, ...(mode === "inline" ? {} : { tundst: "2001:db8:2::2" }), trace: { namespaceId, traceType, size }, ...more });
 const u32 = (b: Uint8Array, o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
@@ -145,7 +145,7 @@ describe("encapsulation: frequency, modes, stage and MTU (§5.2)", () => {
   });
 
   it("at prerouting, after the kernel's forwarding step the bytes equal the lwtunnel's (which runs after forwarding)", () => {
-    const fwd: PacketContext = { stage: "prerouting", ingress: "veth1", egress: "veth0", time: LOCAL.time, queueDepth: 0 };
+    const fwd: PacketContext = { stage: "prerouting", ingress: "veth1", egress: "veth0", clock: LOCAL.clock, queueDepth: 0 };
     for (const mode of ["inline", "encap"] as const) {
       // ioamkit at prerouting, then the kernel forwards (hop limit − 1 on the outermost header).
       const ours = new Encapsulator(policy(mode, 0x800000, 4)).process(ping(64), ALPHA, fwd, { tunnelSource: "2001:db8:1::2" }, counters()).packet;

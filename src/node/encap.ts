@@ -18,7 +18,7 @@ import { IPV6 } from "../wire/ipv6.js";
 import { parseIpv6Address } from "../wire/ipv6-address.js";
 import type { TraceFlags } from "../wire/ioam/trace.js";
 import { nodeLenOf } from "../wire/ioam/trace-type.js";
-import type { PacketContext } from "./context.js";
+import { type PacketContext, optionTime } from "./context.js";
 import { fillTrace } from "./fill.js";
 import { setPayloadLength } from "./header-edit.js";
 import { potIngress } from "./pot.js";
@@ -206,6 +206,8 @@ function e2eTemplate(namespaceId: number, e2eType: number): OptionSpec {
 function writeE2eFields(b: Uint8Array, at: number, e2eType: number, seq: bigint, ctx: PacketContext, tsFormat: "posix-us" | "ptp"): void {
   if (e2eType & E2E_SEQ64) (writeU32(b, at, Number((seq >> 32n) & 0xffffffffn)), writeU32(b, at + 4, Number(seq & 0xffffffffn)), (at += 8));
   else if (e2eType & E2E_SEQ32) (writeU32(b, at, Number(seq & 0xffffffffn)), (at += 4));
-  if (e2eType & E2E_TS_SEC) (writeU32(b, at, ctx.time.sec >>> 0), (at += 4));
-  if (e2eType & E2E_TS_FRAC) writeU32(b, at, tsFormat === "ptp" ? ctx.time.nsec : Math.floor(ctx.time.nsec / 1000));
+  if (!(e2eType & (E2E_TS_SEC | E2E_TS_FRAC))) return;
+  const t = optionTime(ctx);
+  if (e2eType & E2E_TS_SEC) (writeU32(b, at, t.sec >>> 0), (at += 4));
+  if (e2eType & E2E_TS_FRAC) writeU32(b, at, tsFormat === "ptp" ? t.nsec : Math.floor(t.nsec / 1000));
 }

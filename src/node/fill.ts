@@ -2,11 +2,12 @@
 // block is written just below the space already used, fields in bit order, then RemainingLen
 // shrinks by NodeLen plus the opaque snapshot's words. Overflow instead when there is no room.
 
-import { readU24, writeU16, writeU32 } from "../wire/_be.js";
-import { TRACE, TRACE_FLAG_BITS } from "../wire/ioam/trace.js";
+import { writeU16, writeU32 } from "../wire/_be.js";
 import { OSS_BIT, UNDEFINED_BITS_MASK, nodeLenOf } from "../wire/ioam/trace-type.js";
-import type { PacketContext } from "./context.js";
-import { type NamespaceState, type NodeState, UNAVAILABLE, interfaces } from "./state.js";
+import { TRACE, setTraceOverflow, setTraceRemainingLen, traceNodeLen, traceOverflow, traceRemainingLen, traceType, writeTraceHeader } from "../wire/ioam/trace-view.js";
+import { IPV6 } from "../wire/ipv6.js";
+import { type PacketContext, optionTime } from "./context.js";
+import { type NamespaceState, type NodeState, UNAVAILABLE } from "./state.js";
 
 const U32_NONE = UNAVAILABLE.U32;
 
@@ -28,30 +29,31 @@ export type FillOutcome = "filled" | "already-overflowed" | "overflowed";
  * on receive (hop limit recorded as received − 1) and false at the encapsulating node.
  */
 export function fillTrace(b: Uint8Array, ipv6Start: number, body: number, node: NodeState, ns: NamespaceState, ctx: PacketContext, isInput: boolean): FillOutcome {
-  const flagsAt = body + TRACE.NODELEN_FLAGS;
-  if (b[flagsAt]! & TRACE_FLAG_BITS.OVERFLOW) return "already-overflowed";
-  const nodeLen = b[flagsAt]! >>> 3;
-  const remAt = body + TRACE.REMLEN;
-  const remLen = b[remAt]! & 0x7f;
-  const type = readU24(b, body + TRACE.TYPE);
-  const scLen = snapshotWords(type, ns);
-  if (remLen === 0 || remLen < nodeLen + scLen) {
-    b[flagsAt] = b[flagsAt]! | TRACE_FLAG_BITS.OVERFLOW;
+  if (traceOverflow(b, body)) return "already-overflowed";
+  const type = traceType(b, body);
+  const words = traceNodeLen(b, body) + snapshotWords(type, ns);
+  const remLen = traceRemainingLen(b, body);
+  if (remLen === 0 || remLen < words) {
+    setTraceOverflow(b, body);
     return "overflowed";
   }
-  let at = body + TRACE.DATA + 4 * (remLen - nodeLen - scLen);
-  const hop = (b[ipv6Start + 7]! - (isInput ? 1 : 0)) & 0xff;
-  const inIf = interfaces.ingress(node, ctx.ingress);
-  const outIf = interfaces.egress(node, ctx.egress);
+  let at = body + TRACE.DATA + 4 * (remLen - words);
+  const hop = (b[ipv6Start + IPV6.HOP_LIMIT]! - (isInput ? 1 : 0)) & 0xff;
+  const inIf = node.lookup.ingress(ctx.ingress);
+  const outIf = node.lookup.egress(ctx.egress);
+  // Fields in bit order: the hand-unrolled form of TRACE_FIELDS (test/wire/trace-ladders.test.ts holds it to the table).
   if (type & 0x800000) (writeU32(b, at, ((hop << 24) | (node.nodeId & 0xffffff)) >>> 0), (at += 4));
   if (type & 0x400000) {
     writeU16(b, at, inIf ? inIf.id : UNAVAILABLE.U16);
     writeU16(b, at + 2, outIf ? outIf.id : UNAVAILABLE.U16);
     at += 4;
   }
-  const local = ctx.ingress === undefined;
-  if (type & 0x200000) (writeU32(b, at, local ? U32_NONE : ctx.time.sec >>> 0), (at += 4));
-  if (type & 0x100000) (writeU32(b, at, local ? U32_NONE : ns.tsFormat === "ptp" ? ctx.time.nsec : Math.floor(ctx.time.nsec / 1000)), (at += 4));
+  if (type & 0x300000) {
+    // One time for both bits, taken per option (optionTime); "not available" for a locally generated packet.
+    const t = ctx.ingress === undefined ? undefined : optionTime(ctx);
+    if (type & 0x200000) (writeU32(b, at, t ? t.sec >>> 0 : U32_NONE), (at += 4));
+    if (type & 0x100000) (writeU32(b, at, t ? (ns.tsFormat === "ptp" ? t.nsec : Math.floor(t.nsec / 1000)) : U32_NONE), (at += 4));
+  }
   if (type & 0x080000) (writeU32(b, at, U32_NONE), (at += 4)); // transit delay: not measured
   if (type & 0x040000) (writeU32(b, at, ns.data), (at += 4));
   if (type & 0x020000) (writeU32(b, at, outIf ? (ctx.queueDepth ?? U32_NONE) : U32_NONE), (at += 4));
@@ -70,7 +72,7 @@ export function fillTrace(b: Uint8Array, ipv6Start: number, body: number, node: 
   if (type & 0x001000) (writeU32(b, at, U32_NONE), (at += 4)); // buffer occupancy: not measured
   for (let bit = 0x000800; bit & UNDEFINED_BITS_MASK; bit >>>= 1) if (type & bit) (writeU32(b, at, U32_NONE), (at += 4));
   if (type & OSS_BIT) writeOpaqueSnapshot(b, at, ns);
-  b[remAt] = (b[remAt]! & 0x80) | (remLen - nodeLen - scLen);
+  setTraceRemainingLen(b, body, remLen - words);
   return "filled";
 }
 
@@ -89,15 +91,9 @@ function writeOpaqueSnapshot(b: Uint8Array, at: number, ns: NamespaceState): voi
  */
 export function nodeBlock(b: Uint8Array, ipv6Start: number, traceType: number, node: NodeState, ns: NamespaceState, ctx: PacketContext, isInput: boolean): Uint8Array {
   const words = nodeLenOf(traceType) + snapshotWords(traceType, ns);
-  const scratch = new Uint8Array(IPV6_HEADER + TRACE.DATA + 4 * words);
-  scratch.set(b.subarray(ipv6Start, ipv6Start + IPV6_HEADER));
-  scratch[IPV6_HEADER + TRACE.NODELEN_FLAGS] = nodeLenOf(traceType) << 3;
-  scratch[IPV6_HEADER + TRACE.REMLEN] = words;
-  scratch[IPV6_HEADER + TRACE.TYPE] = traceType >>> 16;
-  scratch[IPV6_HEADER + TRACE.TYPE + 1] = (traceType >>> 8) & 0xff;
-  scratch[IPV6_HEADER + TRACE.TYPE + 2] = traceType & 0xff;
-  fillTrace(scratch, 0, IPV6_HEADER, node, ns, ctx, isInput);
-  return scratch.subarray(IPV6_HEADER + TRACE.DATA);
+  const scratch = new Uint8Array(IPV6.LENGTH + TRACE.DATA + 4 * words);
+  scratch.set(b.subarray(ipv6Start, ipv6Start + IPV6.LENGTH));
+  writeTraceHeader(scratch, IPV6.LENGTH, { namespaceId: 0, traceType, remainingLen: words });
+  fillTrace(scratch, 0, IPV6.LENGTH, node, ns, ctx, isInput);
+  return scratch.subarray(IPV6.LENGTH + TRACE.DATA);
 }
-
-const IPV6_HEADER = 40;

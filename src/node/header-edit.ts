@@ -2,15 +2,13 @@
 // padding that keeps an options header a multiple of 8 octets (Pad1 or a zero PadN).
 
 import { IPV6 } from "../wire/ipv6.js";
-
-const PAD1 = 0x00;
-const PADN = 0x01;
+import { PAD1, PADN } from "../wire/tlv-options.js";
 
 /** Sets the Payload Length of the IPv6 packet at b[start] to cover everything after its header. */
 export function setPayloadLength(b: Uint8Array, start = 0): void {
   const len = b.length - start - IPV6.LENGTH;
-  b[start + 4] = len >>> 8;
-  b[start + 5] = len & 0xff;
+  b[start + IPV6.PAYLOAD_LENGTH] = len >>> 8;
+  b[start + IPV6.PAYLOAD_LENGTH + 1] = len & 0xff;
 }
 
 /** Pad1 or a zero-filled PadN over b[from, to). */

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { bytesToHex, hexToBytes } from "../wire/hex.js";
 import { decodePacket } from "../wire/packet.js";
-import type { PacketContext } from "./context.js";
+import { type PacketContext, fixedClock } from "./context.js";
 import { newCounters } from "./counters.js";
 import { type NodeConfig, createNodeState } from "./state.js";
 import { transitPacket } from "./transit.js";
@@ -16,7 +16,7 @@ const B2 = hexToBytes("60000000002c003f20010db800000000000000000000000120010db80
 const B = hexToBytes("600000000034003d20010db800000000000000000000000120010db80000000000000000000000023a0401003122000001001c00d00000003e000002000500060ee6b2803f000001000100021dcd65008000473212340001696f616d")!;
 
 const NODE2: NodeConfig = { nodeId: 2, interfaces: { if5: { enabled: true, id: 5 }, if6: { id: 6 } }, namespaces: [{ id: 0x0100, tsFormat: "ptp" }], features: { incremental: true } };
-const ctx: PacketContext = { stage: "prerouting", ingress: "if5", egress: "if6", time: { sec: 1, nsec: 250_000_000 } };
+const ctx: PacketContext = { stage: "prerouting", ingress: "if5", egress: "if6", clock: fixedClock(1, 250_000_000) };
 
 describe("incremental trace (beyond Linux)", () => {
   it("node 2's insertion turns (b2) into (b) with IOAM-Opt-Type 1 and no Overflow", () => {

@@ -5,17 +5,14 @@
 // node sets Overflow instead. The block itself is written by the one fill (fill.ts), into a
 // scratch Pre-allocated trace with room for exactly this node.
 
-import { IOAM_OPT } from "../wire/ioam/option.js";
-import { readU24 } from "../wire/_be.js";
-import { TRACE, TRACE_FLAG_BITS } from "../wire/ioam/trace.js";
+import { IOAM_OPT } from "../wire/ioam/option-header.js";
+import { TRACE, setTraceOverflow, setTraceRemainingLen, traceNodeLen, traceOverflow, traceRemainingLen, traceType } from "../wire/ioam/trace-view.js";
 import { IPV6 } from "../wire/ipv6.js";
+import { PAD1, PADN } from "../wire/tlv-options.js";
 import type { PacketContext } from "./context.js";
 import { nodeBlock, snapshotWords } from "./fill.js";
 import { setPayloadLength, writePadding } from "./header-edit.js";
 import type { NamespaceState, NodeState } from "./state.js";
-
-const PAD1 = 0x00;
-const PADN = 0x01;
 
 export type IncrementalOutcome = "inserted" | "already-overflowed" | "overflowed" | "overflowed-mtu";
 
@@ -26,14 +23,12 @@ export type IncrementalOutcome = "inserted" | "already-overflowed" | "overflowed
  */
 export function incrementalInsert(p: Uint8Array, opt: number, node: NodeState, ns: NamespaceState, ctx: PacketContext, isInput: boolean, mtu?: number): { outcome: IncrementalOutcome; packet: Uint8Array } {
   const body = opt + IOAM_OPT.BODY;
-  const flagsAt = body + TRACE.NODELEN_FLAGS;
-  if (p[flagsAt]! & TRACE_FLAG_BITS.OVERFLOW) return { outcome: "already-overflowed", packet: p };
-  const nodeLen = p[flagsAt]! >>> 3;
-  const type = readU24(p, body + TRACE.TYPE);
-  const words = nodeLen + snapshotWords(type, ns);
-  const remLen = p[body + TRACE.REMLEN]! & 0x7f;
-  const overflow = (outcome: IncrementalOutcome) => ((p[flagsAt] = p[flagsAt]! | TRACE_FLAG_BITS.OVERFLOW), { outcome, packet: p });
-  if (words === 0 || remLen < words || p[opt + 1]! + 4 * words > 255) return overflow("overflowed");
+  if (traceOverflow(p, body)) return { outcome: "already-overflowed", packet: p };
+  const type = traceType(p, body);
+  const words = traceNodeLen(p, body) + snapshotWords(type, ns);
+  const remLen = traceRemainingLen(p, body);
+  const overflow = (outcome: IncrementalOutcome) => (setTraceOverflow(p, body), { outcome, packet: p });
+  if (words === 0 || remLen < words || p[opt + IOAM_OPT.DATA_LEN]! + 4 * words > 255) return overflow("overflowed");
   const hbhEnd = IPV6.LENGTH + (p[IPV6.LENGTH + 1]! + 1) * 8;
   const contentEnd = lastOptionEnd(p, hbhEnd);
   const newHbhLen = (contentEnd - IPV6.LENGTH + 4 * words + 7) & ~7;
@@ -47,8 +42,8 @@ export function incrementalInsert(p: Uint8Array, opt: number, node: NodeState, n
   out.set(p.subarray(insertAt, contentEnd), insertAt + 4 * words);
   writePadding(out, contentEnd + 4 * words, IPV6.LENGTH + newHbhLen);
   out.set(p.subarray(hbhEnd), IPV6.LENGTH + newHbhLen);
-  out[opt + 1] = p[opt + 1]! + 4 * words;
-  out[body + TRACE.REMLEN] = (p[body + TRACE.REMLEN]! & 0x80) | (remLen - words);
+  out[opt + IOAM_OPT.DATA_LEN] = p[opt + IOAM_OPT.DATA_LEN]! + 4 * words;
+  setTraceRemainingLen(out, body, remLen - words);
   out[IPV6.LENGTH + 1] = newHbhLen / 8 - 1;
   setPayloadLength(out);
   return { outcome: "inserted", packet: out };

@@ -5,7 +5,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { hexToBytes } from "../wire/hex.js";
 import { IoamScanner } from "../wire/ioam-scan.js";
-import { type LinuxIngressState, linuxOptionVerdict } from "./linux-verdict.js";
+import { linuxOptionVerdict } from "./linux-verdict.js";
+
+/** What the verdict needs of the receiving node. */
+interface LinuxIngressState {
+  ioam6Enabled: boolean;
+  namespaces: { has(id: number): boolean };
+}
 
 const ADDRS = "20010db8000000000000000000000001" + "20010db8000000000000000000000002";
 const ICMP = "8000473212340001696f616d";
@@ -20,11 +26,11 @@ function verdict(hbh: string, ingress?: LinuxIngressState) {
   const b = withHbh(hbh);
   const s = new IoamScanner();
   assert.ok(s.reset(b) && s.next(), "an IOAM option is found");
-  return linuxOptionVerdict(b, s.optionOffset, s.optionEnd, 0, ingress);
+  return ingress ? linuxOptionVerdict(b, s.optionOffset, s.optionEnd, 0, { enabled: ingress.ioam6Enabled }, ingress.namespaces) : linuxOptionVerdict(b, s.optionOffset, s.optionEnd, 0);
 }
 
-const ENABLED_NS1: LinuxIngressState = { ioam6Enabled: true, hasNamespace: (id) => id === 1 };
-const DISABLED: LinuxIngressState = { ioam6Enabled: false, hasNamespace: () => true };
+const ENABLED_NS1: LinuxIngressState = { ioam6Enabled: true, namespaces: new Set([1]) };
+const DISABLED: LinuxIngressState = { ioam6Enabled: false, namespaces: { has: () => true } };
 // ioam-wire.md §12 (a): PadN, trace ns 1, NodeLen 1, RemainingLen 1, type 0x800000, 12 octets.
 const TRACE_A = "3a0301003116000000010801800000000000000" + "03e0000023f00000101020000";
 
@@ -58,7 +64,7 @@ describe("linuxOptionVerdict()", () => {
     assert.equal(verdict(bad, ENABLED_NS1), "drop-nodelen");
   });
   it("ignores a namespace the node does not know", () => {
-    assert.equal(verdict(TRACE_A, { ioam6Enabled: true, hasNamespace: () => false }), "ignore-unknown-namespace");
+    assert.equal(verdict(TRACE_A, { ioam6Enabled: true, namespaces: new Set() }), "ignore-unknown-namespace");
   });
   it("ignores option type 0x11, which Linux does not know", () => {
     assert.equal(verdict(TRACE_A.replace("311600", "111600"), ENABLED_NS1), "ignore-not-ioam");

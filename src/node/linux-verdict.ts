@@ -1,9 +1,8 @@
 // What Linux does with a received IOAM option (net/ipv6/exthdrs.c ipv6_hop_ioam), as typed
 // reasons in the kernel's order of checks. Transit (transit.ts) is its one user.
 
-import { IOAM_OPT, IOAM_TYPE, IPV6_OPT_IOAM } from "../wire/ioam/option.js";
-import { TRACE } from "../wire/ioam/trace.js";
-import { nodeLenOf } from "../wire/ioam/trace-type.js";
+import { IOAM_OPT, IOAM_TYPE, IPV6_OPT_IOAM } from "../wire/ioam/option-header.js";
+import { TRACE_TOO_SHORT, checkTraceOption, traceNamespaceId, traceNodeLenMatches, traceRemainingLenFits } from "../wire/ioam/trace-view.js";
 
 /** Verdicts in the order the kernel checks them; "process" means fill the trace. */
 export const LINUX_VERDICTS = [
@@ -20,28 +19,21 @@ export const LINUX_VERDICTS = [
 ] as const;
 export type LinuxVerdict = (typeof LINUX_VERDICTS)[number];
 
-/** The node state a verdict depends on; without it, steps 2 and 8 are not decided. */
-export interface LinuxIngressState {
-  ioam6Enabled: boolean;
-  hasNamespace(id: number): boolean;
-}
-
 /**
  * The kernel's verdict for the option TLV at b[opt, optEnd) in a Hop-by-Hop header, whose IPv6
- * header starts at `ipv6Start`. Without `ingress`, the state-dependent checks pass.
+ * header starts at `ipv6Start`. `ingress` (net.ipv6.conf.<ingress>.ioam6_enabled) and the
+ * node's IOAM `namespaces` decide steps 2 and 8; without them those checks pass.
  */
-export function linuxOptionVerdict(b: Uint8Array, opt: number, optEnd: number, ipv6Start: number, ingress?: LinuxIngressState): LinuxVerdict {
+export function linuxOptionVerdict(b: Uint8Array, opt: number, optEnd: number, ipv6Start: number, ingress?: { enabled: boolean }, namespaces?: { has(id: number): boolean }): LinuxVerdict {
   if (b[opt] !== IPV6_OPT_IOAM) return "ignore-not-ioam";
   if ((opt - ipv6Start) % 4 !== 0) return "drop-misaligned";
-  if (ingress && !ingress.ioam6Enabled) return "ignore-disabled";
-  const optLen = optEnd - opt - 2;
-  if (optLen < 2) return "drop-short-option";
+  if (ingress && !ingress.enabled) return "ignore-disabled";
+  if (optEnd - opt < IOAM_OPT.BODY) return "drop-short-option";
   if (b[opt + IOAM_OPT.IOAM_TYPE] !== IOAM_TYPE.PREALLOC_TRACE) return "ignore-not-prealloc";
-  if (optLen < 10) return "drop-short-trace";
-  const body = opt + IOAM_OPT.BODY;
-  if (optLen < 10 + 4 * (b[body + TRACE.REMLEN]! & 0x7f)) return "drop-remaining-len";
-  const traceType = ((b[body + TRACE.TYPE]! << 16) | (b[body + TRACE.TYPE + 1]! << 8) | b[body + TRACE.TYPE + 2]!) >>> 0;
-  if (b[body + TRACE.NODELEN_FLAGS]! >>> 3 !== nodeLenOf(traceType)) return "drop-nodelen";
-  if (ingress && !ingress.hasNamespace((b[body]! << 8) | b[body + 1]!)) return "ignore-unknown-namespace";
+  const body = checkTraceOption(b, opt, optEnd);
+  if (body === TRACE_TOO_SHORT) return "drop-short-trace";
+  if (!traceRemainingLenFits(b, body, optEnd)) return "drop-remaining-len";
+  if (!traceNodeLenMatches(b, body)) return "drop-nodelen";
+  if (namespaces && !namespaces.has(traceNamespaceId(b, body))) return "ignore-unknown-namespace";
   return "process";
 }

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildPacket } from "../wire/build.js";
 import { decodePacket } from "../wire/packet.js";
-import type { PacketContext } from "./context.js";
+import { type PacketContext, fixedClock } from "./context.js";
 import { newCounters } from "./counters.js";
 import { decapsulate } from "./decap.js";
 import { createNodeState } from "./state.js";
@@ -16,7 +16,7 @@ const flags = (loopback: boolean, active = false) => ({ overflow: false, loopbac
 const probe = (type: number, loopback: boolean, active = false) =>
   buildPacket({ src: "2001:db8::1", dst: "2001:db8:9::1", hopLimit: 64, options: [{ kind: "trace", variant: "prealloc", namespaceId: 5, nodeLen: 1, flags: flags(loopback, active), remainingLen: 4, traceType: type, reserved: 0, nodes: [] }], upper: { kind: "udp", srcPort: 1, dstPort: 2, data: new Uint8Array(100) } });
 const cfg = { nodeId: 3, interfaces: { in0: { enabled: true, id: 31 } }, namespaces: [{ id: 5 }] };
-const ctx: PacketContext = { stage: "prerouting", ingress: "in0", egress: "out0", time: { sec: 1, nsec: 0 }, localAddress: "2001:db8:3::3" };
+const ctx: PacketContext = { stage: "prerouting", ingress: "in0", egress: "out0", clock: fixedClock(1, 0), localAddress: "2001:db8:3::3" };
 
 describe("loopback (RFC 9322)", () => {
   it("sends the source a truncated copy with this node's entry, L cleared, from the node's address", () => {

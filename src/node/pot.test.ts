@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { buildPacket } from "../wire/build.js";
 import { bytesToHex } from "../wire/hex.js";
 import { decodePacket } from "../wire/packet.js";
-import type { PacketContext } from "./context.js";
+import { type PacketContext, fixedClock } from "./context.js";
 import { newCounters } from "./counters.js";
 import { type DecapRecord, decapsulate } from "./decap.js";
 import { Encapsulator } from "./encap.js";
@@ -134,7 +134,7 @@ describe("proof of transit: properties with primes ≥ 2^61", () => {
 describe("proof of transit through the engine: encap adds, transit nodes update, the decapsulator verifies", () => {
   const cfg = (k: number, key: PotNodeKey | PotVerifierKey | undefined) =>
     createNodeState({ nodeId: k, interfaces: { in: { enabled: true } }, namespaces: [{ id: 1 }], ...(key ? { pot: [{ namespaceId: 1, key }] } : {}) });
-  const ctx: PacketContext = { stage: "prerouting", ingress: "in", egress: "out", time: { sec: 1, nsec: 0 } };
+  const ctx: PacketContext = { stage: "prerouting", ingress: "in", egress: "out", clock: fixedClock(1, 0) };
   const run = (middle: PotNodeKey | undefined) => {
     const e = new Encapsulator({ mode: "inline", freqK: 1, freqN: 1, pot: { namespaceId: 1, random: () => 77n } });
     const p = e.process(buildPacket({ src: "2001:db8::1", dst: "2001:db8::2", options: [], upper: { kind: "icmp-echo" } }), cfg(1, SPEC_NODES[0]), { ...ctx, stage: "output" }, {}, { encapInline: 0, encapOuter: 0, encap_skipped_mtu: 0 }).packet;

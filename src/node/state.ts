@@ -44,7 +44,7 @@ export interface NodeFeatures {
 
 /**
  * A node's state. Treat it as immutable once created (createNodeState): derived values and
- * the engine's interface cache rely on it; a configuration change builds a new state.
+ * its interface cache rely on it; a configuration change builds a new state.
  */
 export interface NodeState {
   nodeId: number;
@@ -57,6 +57,8 @@ export interface NodeState {
   features: NodeFeatures;
   /** Proof-of-transit keys by IOAM namespace: a transit node's share, or the verifier's key (with the secret). */
   pot: Map<number, PotNodeKey | PotVerifierKey>;
+  /** This state's interface lookup cache (see InterfaceLookup). */
+  lookup: InterfaceLookup;
 }
 
 /** What configures a node: the kernel's settings, any of them left at its default. */
@@ -86,47 +88,41 @@ export function createNodeState(c: NodeConfig): NodeState {
   }
   const interfaces = new Map(Object.entries(c.interfaces ?? {}).map(([name, i]) => [name, { ...DEFAULT_INTERFACE, ...i }]));
   const nodeIdWide = (c.nodeIdWide ?? 0x00ffffffffffffffn) & 0x00ffffffffffffffn;
-  return { nodeId: c.nodeId ?? 0xffffff, nodeIdWide, nodeIdWideHi: Number(nodeIdWide >> 32n), nodeIdWideLo: Number(nodeIdWide & 0xffffffffn), interfaces, namespaces, pot: new Map((c.pot ?? []).map((p) => [p.namespaceId, p.key])), features: { incremental: c.features?.incremental ?? false, dexExport: c.features?.dexExport ?? false, loopback: c.features?.loopback ?? false } };
+  const features = { incremental: c.features?.incremental ?? false, dexExport: c.features?.dexExport ?? false, loopback: c.features?.loopback ?? false };
+  const pot = new Map((c.pot ?? []).map((p) => [p.namespaceId, p.key]));
+  const ids = { nodeId: c.nodeId ?? 0xffffff, nodeIdWide, nodeIdWideHi: Number(nodeIdWide >> 32n), nodeIdWideLo: Number(nodeIdWide & 0xffffffffn) };
+  return { ...ids, interfaces, namespaces, pot, features, lookup: new InterfaceLookup({ interfaces }) };
 }
 
 /** An interface's state; interfaces the node was not told about have the kernel defaults. */
-export function interfaceOf(s: NodeState, name: string): InterfaceState {
+export function interfaceOf(s: Pick<NodeState, "interfaces">, name: string): InterfaceState {
   return s.interfaces.get(name) ?? DEFAULT_INTERFACE;
 }
 
 /**
- * The states of a packet's ingress and egress interfaces (undefined: none / loopback). Each
- * side remembers its last answer: a node sees the same few names packet after packet, and a
- * Map lookup per field of every fill showed up as a sixth of transit time.
+ * The states of a packet's ingress and egress interfaces (undefined: none / loopback), each
+ * side remembering its last answer: a node sees the same few names packet after packet, and a
+ * Map lookup per field of every fill showed up as a sixth of transit time. Each NodeState owns
+ * one (no module-level cache); every call checks the name, so re-entrant use stays correct.
  */
-export class InterfacePair {
-  private node: NodeState | undefined;
+export class InterfaceLookup {
   private inName: string | undefined;
   private outName: string | undefined;
   private inState: InterfaceState | undefined;
   private outState: InterfaceState | undefined;
 
-  ingress(node: NodeState, name: string | undefined): InterfaceState | undefined {
-    if (node !== this.node) this.reset(node);
-    if (name !== this.inName) (this.inName = name), (this.inState = name === undefined ? undefined : interfaceOf(node, name));
+  constructor(private readonly node: Pick<NodeState, "interfaces">) {}
+
+  ingress(name: string | undefined): InterfaceState | undefined {
+    if (name !== this.inName) (this.inName = name), (this.inState = name === undefined ? undefined : interfaceOf(this.node, name));
     return this.inState;
   }
 
-  egress(node: NodeState, name: string | undefined): InterfaceState | undefined {
-    if (node !== this.node) this.reset(node);
-    if (name !== this.outName) (this.outName = name), (this.outState = name === undefined ? undefined : interfaceOf(node, name));
+  egress(name: string | undefined): InterfaceState | undefined {
+    if (name !== this.outName) (this.outName = name), (this.outState = name === undefined ? undefined : interfaceOf(this.node, name));
     return this.outState;
   }
-
-  private reset(node: NodeState): void {
-    this.node = node;
-    this.inName = this.outName = undefined;
-    this.inState = this.outState = undefined;
-  }
 }
-
-/** The engine's one lookup cache (the engine is synchronous: no interleaving). */
-export const interfaces = new InterfacePair();
 
 /** Schema data as the kernel keeps it (ioam6_genl_addsc): zero-padded to 4 octets. */
 export function schemaDataAsKept(d: Uint8Array): Uint8Array {

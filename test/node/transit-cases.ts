@@ -75,6 +75,7 @@ export function transitCases(hops: number): TransitCase[] {
   add("nodelen wrong, unknown namespace", [trace(0xf00000, 999, 32, { nodeLen: 2 })]);
   for (const ns of [0, 999, 65535]) add(`unknown namespace ${ns}`, [trace(0xf00000, ns, 32)]);
   add("two traces", [trace(0x800000, 123, 12), trace(0x400000, 124, 12)]);
+  cases.push(...timestampCases(hops));
   for (const type of [0xf00000, 0xffe002, 0x000002]) add(`disabled ingress 0x${type.toString(16)}`, [trace(type, 123, sizeFor(type, hops))], { from: "h2" });
   for (const type of [0xff0000, 0xc0c002, 0x000002]) add(`to the router 0x${type.toString(16)}`, [trace(type, 123, sizeFor(type, hops))], { to: "router" });
   for (const hopLimit of [0, 1, 2, 3, 4, 255]) add(`hop limit ${hopLimit}`, [trace(0x808000, 123, sizeFor(0x808000, hops))], { hopLimit });
@@ -96,6 +97,23 @@ export function transitCases(hops: number): TransitCase[] {
   raw("router alert", [5, 2, 0, 0, ...ioamTlv(0, ok)]);
   raw("nine options", [...Array.from({ length: 8 }, () => [0x1e, 2, 0, 0]).flat(), 1, 0, ...ioamTlv(0, ok)]);
   return cases;
+}
+
+/** Types with a timestamp (bits 2 and/or 3) for the multi-trace cases. */
+const TIMESTAMP_TYPES = [0xf00000, 0x300000, 0x200000, 0x100000, 0xb00000, 0xf20000, 0x30e000];
+
+/**
+ * Packets with two and three Pre-allocated Traces that record timestamps: without a receive
+ * timestamp the kernel reads the clock once per option, so their times can differ.
+ */
+export function timestampCases(hops: number): TransitCase[] {
+  const rnd = mulberry32(9486);
+  const pick = () => TIMESTAMP_TYPES[Math.floor(rnd() * TIMESTAMP_TYPES.length)]!;
+  return Array.from({ length: 32 }, (_, i) => {
+    const types = Array.from({ length: i % 2 ? 3 : 2 }, pick);
+    const options = types.map((t, j) => trace(t, j === 1 ? 124 : 123, Math.min(sizeFor(t, hops), 76)));
+    return { name: `${types.length} timestamped traces ${i}: ${types.map((t) => "0x" + t.toString(16)).join(" ")}`, from: "h1", to: "host", hopLimit: 64, options };
+  });
 }
 
 /** The packet of case `i`: UDP from port 20000 + i, so captures can be matched to cases. */

@@ -11,17 +11,10 @@ import { DecodeError, type Issue } from "../errors.js";
 import { type DexBody, decodeDexBody, dexBodyLength, encodeDexBody } from "./dex.js";
 import { type E2eBody, decodeE2eBody, e2eBodyLength, encodeE2eBody } from "./e2e.js";
 import { type PotBody, decodePotBody, encodePotBody, potBodyLength } from "./pot.js";
+import { type ExtHeaderKind, IOAM_OPT, IOAM_TYPE, OPTION_HEADER_ISSUE, optionHeaderIssues } from "./option-header.js";
 import { type TraceBody, decodeTraceBody, encodeTraceBody, traceBodyLength } from "./trace.js";
 
-/** IPv6 option types registered for IOAM (RFC 9486): chg=1 and chg=0. */
-export const IPV6_OPT_IOAM = 0x31;
-export const IPV6_OPT_IOAM_NOCHG = 0x11;
-
-/** IOAM Option-Type registry (RFC 9197 §7.1, RFC 9326). */
-export const IOAM_TYPE = { PREALLOC_TRACE: 0, INCREMENTAL_TRACE: 1, POT: 2, E2E: 3, DEX: 4 } as const;
-
-/** Offsets within the option TLV. */
-export const IOAM_OPT = { TYPE: 0, DATA_LEN: 1, RESERVED: 2, IOAM_TYPE: 3, BODY: 4 } as const;
+export { type ExtHeaderKind, IOAM_OPT, IOAM_TYPE, IPV6_OPT_IOAM, IPV6_OPT_IOAM_NOCHG, expectedPlacement, isIoamOptionType } from "./option-header.js";
 
 /** An IOAM option whose type ioamkit does not know: kept byte for byte. */
 export interface UnknownBody {
@@ -32,7 +25,6 @@ export interface UnknownBody {
 
 export type IoamBody = TraceBody | PotBody | E2eBody | DexBody | UnknownBody;
 
-export type ExtHeaderKind = "hop" | "dest";
 
 /** Where an option sat and what a strict reader objects to. */
 export interface OptionPlacement {
@@ -51,11 +43,6 @@ export interface OptionPlacement {
 /** One IOAM option as decoded: the canonical record's `option`. */
 export type IoamOption = IoamBody & OptionPlacement;
 
-/** True for the IPv6 option types that carry IOAM. */
-export function isIoamOptionType(t: number): boolean {
-  return t === IPV6_OPT_IOAM || t === IPV6_OPT_IOAM_NOCHG;
-}
-
 /** The IOAM-Opt-Type number of a body. */
 export function ioamTypeOf(o: IoamBody): number {
   switch (o.kind) {
@@ -64,18 +51,6 @@ export function ioamTypeOf(o: IoamBody): number {
     case "e2e": return IOAM_TYPE.E2E;
     case "dex": return IOAM_TYPE.DEX;
     case "unknown": return o.ioamType;
-  }
-}
-
-/** The header and IPv6 option type RFC 9486 §3 assigns to each IOAM type. */
-export function expectedPlacement(ioamType: number): { header: ExtHeaderKind; ipv6OptType: number } | undefined {
-  switch (ioamType) {
-    case IOAM_TYPE.PREALLOC_TRACE:
-    case IOAM_TYPE.INCREMENTAL_TRACE:
-    case IOAM_TYPE.POT: return { header: "hop", ipv6OptType: IPV6_OPT_IOAM };
-    case IOAM_TYPE.E2E: return { header: "dest", ipv6OptType: IPV6_OPT_IOAM_NOCHG };
-    case IOAM_TYPE.DEX: return { header: "hop", ipv6OptType: IPV6_OPT_IOAM_NOCHG };
-    default: return undefined;
   }
 }
 
@@ -96,10 +71,10 @@ export function decodeIoamOption(
   const issues: Issue[] = [];
   const ipv6OptType = b[o]!;
   const ioamType = b[o + IOAM_OPT.IOAM_TYPE]!;
-  if ((o - where.headerStart) % 4 !== 0) issues.push({ code: "BAD_ALIGNMENT", offset: o });
-  const exp = expectedPlacement(ioamType);
-  if (exp && (exp.header !== where.header || exp.ipv6OptType !== ipv6OptType)) issues.push({ code: "HEADER_MISMATCH", offset: o });
-  if (b[o + IOAM_OPT.RESERVED] !== 0) issues.push({ code: "RESERVED_NONZERO", offset: o + IOAM_OPT.RESERVED });
+  const found = optionHeaderIssues(b, o, where.headerStart, where.header);
+  if (found & OPTION_HEADER_ISSUE.BAD_ALIGNMENT) issues.push({ code: "BAD_ALIGNMENT", offset: o });
+  if (found & OPTION_HEADER_ISSUE.HEADER_MISMATCH) issues.push({ code: "HEADER_MISMATCH", offset: o });
+  if (found & OPTION_HEADER_ISSUE.RESERVED_NONZERO) issues.push({ code: "RESERVED_NONZERO", offset: o + IOAM_OPT.RESERVED });
   const body = decodeBody(b, o + IOAM_OPT.BODY, e, ioamType, issues);
   const placement: OptionPlacement = {
     header: where.header,

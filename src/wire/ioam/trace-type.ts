@@ -12,6 +12,8 @@ export const SHORT_FIELDS_MASK = 0xff1ffc;
 export const WIDE_FIELDS_MASK = 0x00e000;
 /** Undefined bits 12–21: a transit node writes 0xFFFFFFFF for each. */
 export const UNDEFINED_BITS_MASK = 0x000ffc;
+/** Bit 7: Checksum Complement (RFC 9326 §3.2: SHOULD be 0 in a DEX, and ignored there). */
+export const CHECKSUM_COMPLEMENT_BIT = 0x010000;
 /** Bit 22: Opaque State Snapshot (variable length, outside NodeLen). */
 export const OSS_BIT = 0x000002;
 /** Bit 23: reserved, carries no data. */
@@ -82,6 +84,16 @@ export const TRACE_FIELDS: readonly TraceField[] = [
   { bit: 10, mask: 0x002000, octets: 8, name: "nsDataWide", label: "namespace data (wide)" },
   { bit: 11, mask: 0x001000, octets: 4, name: "bufferOccupancy", label: "buffer occupancy" },
 ];
+
+/** Offset, within a node entry of this Trace-Type, of field `bit` (0–11): the octets of the set bits before it. */
+export function fieldOffset(traceType: number, bit: number): number {
+  let o = 0;
+  for (const f of TRACE_FIELDS) {
+    if (f.bit === bit) return o;
+    if (traceType & f.mask) o += f.octets;
+  }
+  throw new RangeError(`bit ${bit} is not a fixed trace field (0-11)`);
+}
 
 /** Formats a Trace-Type the way iproute2 and Wireshark do: "0x" + 6 hex digits. */
 export function formatTraceType(t: number): string {

@@ -1,23 +1,26 @@
-// Pre-allocated (IOAM type 0) and Incremental (type 1) Trace options (RFC 9197 §4.4).
-//
-//  0                   1                   2                   3
-// +-------------------------------+---------+-------+-------------+
-// |         Namespace-ID          | NodeLen | Flags | RemainingLen|
-// +-------------------------------+---------+-------+-------------+
-// |              IOAM-Trace-Type (24)             |  Reserved (8) |
-// +-----------------------------------------------+---------------+
-// |  node data list: newest entry first ...                       |
+// Pre-allocated (IOAM type 0) and Incremental (type 1) Trace options (RFC 9197 §4.4) as
+// records: decode and encode. The header layout and its accessors are in trace-view.ts; the
+// node entries in trace-node.ts.
 
-import { readU16, readU32, writeU16, writeU32 } from "../_be.js";
+import { readU32, writeU16, writeU32 } from "../_be.js";
 import { DecodeError, type Issue } from "../errors.js";
 import { type TraceNode, decodeNodeFixed, encodeNode, nodeLength } from "./trace-node.js";
-import { OSS_BIT, RESERVED_BIT, UNDEFINED_BITS_MASK, nodeLenOf } from "./trace-type.js";
+import { OSS_BIT, nodeLenOf } from "./trace-type.js";
+import {
+  TRACE,
+  TRACE_HEADER_ISSUE,
+  traceDataStart,
+  traceFlagBits,
+  traceHeaderIssues,
+  traceNamespaceId,
+  traceNodeLen,
+  traceRemainingLen,
+  traceReservedOctet,
+  traceType,
+  writeTraceLengthsAndFlags,
+} from "./trace-view.js";
 
-/** Offsets within the trace body (which starts at the Namespace-ID). */
-export const TRACE = { NAMESPACE_ID: 0, NODELEN_FLAGS: 2, REMLEN: 3, TYPE: 4, RESERVED: 7, DATA: 8 } as const;
-
-/** Flag bits within the octet at TRACE.NODELEN_FLAGS (NodeLen is its upper five bits). */
-export const TRACE_FLAG_BITS = { OVERFLOW: 0x04, LOOPBACK: 0x02, ACTIVE: 0x01 } as const;
+export { TRACE, TRACE_FLAG_BITS } from "./trace-view.js";
 
 /** Trace flags (RFC 9197 §4.4.1, RFC 9322 §3); `unknownBits` holds the unassigned bit 3. */
 export interface TraceFlags {
@@ -48,19 +51,14 @@ export interface TraceBody {
   rawData?: Uint8Array;
 }
 
-/** The 16-bit word at body offset 2 split into its fields. */
-export function splitTraceWord(w: number): { nodeLen: number; flags: TraceFlags; remainingLen: number } {
-  return {
-    nodeLen: w >>> 11,
-    flags: { overflow: (w & 0x400) !== 0, loopback: (w & 0x200) !== 0, active: (w & 0x100) !== 0, unknownBits: (w >>> 7) & 1 },
-    remainingLen: w & 0x7f,
-  };
+/** The record's flags as the four bits of traceFlagBits(). */
+function flagBitsOf(f: TraceFlags): number {
+  return (f.overflow ? 8 : 0) | (f.loopback ? 4 : 0) | (f.active ? 2 : 0) | (f.unknownBits & 1);
 }
 
-/** The inverse of splitTraceWord. */
-export function joinTraceWord(nodeLen: number, f: TraceFlags, remainingLen: number): number {
-  const flags = (f.overflow ? 8 : 0) | (f.loopback ? 4 : 0) | (f.active ? 2 : 0) | (f.unknownBits & 1);
-  return ((nodeLen & 0x1f) << 11) | (flags << 7) | (remainingLen & 0x7f);
+/** The four flag bits of traceFlagBits() as the record's flags. */
+function flagsOf(bits: number): TraceFlags {
+  return { overflow: (bits & 8) !== 0, loopback: (bits & 4) !== 0, active: (bits & 2) !== 0, unknownBits: bits & 1 };
 }
 
 /**
@@ -72,39 +70,39 @@ export function decodeTraceBody(b: Uint8Array, s: number, e: number, variant: Tr
   if (e - s < TRACE.DATA) {
     throw new DecodeError("MALFORMED", s, "ioam", `trace option at byte ${s - 4}: ${e - s} body bytes, the trace header needs 8`);
   }
-  const word = splitTraceWord(readU16(b, s + TRACE.NODELEN_FLAGS));
-  const typeWord = readU32(b, s + TRACE.TYPE);
   const body: TraceBody = {
     kind: "trace",
     variant,
-    namespaceId: readU16(b, s),
-    nodeLen: word.nodeLen,
-    flags: word.flags,
-    remainingLen: word.remainingLen,
-    traceType: typeWord >>> 8,
-    reserved: typeWord & 0xff,
+    namespaceId: traceNamespaceId(b, s),
+    nodeLen: traceNodeLen(b, s),
+    flags: flagsOf(traceFlagBits(b, s)),
+    remainingLen: traceRemainingLen(b, s),
+    traceType: traceType(b, s),
+    reserved: traceReservedOctet(b, s),
     nodes: [],
   };
-  headerIssues(body, s, issues);
-  const d = s + TRACE.DATA;
+  const found = traceHeaderIssues(b, s, e, variant === "prealloc");
+  headerIssues(found, s, issues);
+  const d = traceDataStart(s);
   let from = d;
   if (variant === "prealloc") {
     from = Math.min(d + 4 * body.remainingLen, e);
-    if (d + 4 * body.remainingLen > e) issues.push({ code: "REMLEN_EXCEEDS_DATA", offset: s + TRACE.REMLEN });
     const free = b.subarray(d, from);
     if (from - d !== 4 * body.remainingLen || free.some((x) => x !== 0)) body.freeSpace = free.slice();
   }
-  if ((e - d) % 4 !== 0) issues.push({ code: "DATA_NOT_WORD_ALIGNED", offset: d });
   const stop = decodeEntries(b, from, e, body, issues);
   if (stop < e) body.rawData = b.slice(stop, e);
   return body;
 }
 
-function headerIssues(t: TraceBody, s: number, issues: Issue[]): void {
-  if (t.nodeLen !== nodeLenOf(t.traceType)) issues.push({ code: "NODELEN_MISMATCH", offset: s + TRACE.NODELEN_FLAGS });
-  if (t.traceType & UNDEFINED_BITS_MASK) issues.push({ code: "UNDEFINED_TRACE_BITS", offset: s + TRACE.TYPE });
-  if (t.traceType & RESERVED_BIT) issues.push({ code: "RESERVED_TRACE_BIT", offset: s + TRACE.TYPE });
-  if (t.reserved !== 0) issues.push({ code: "RESERVED_NONZERO", offset: s + TRACE.RESERVED });
+/** The header issues in the order a reader meets them, at the offsets of their fields. */
+function headerIssues(found: number, s: number, issues: Issue[]): void {
+  if (found & TRACE_HEADER_ISSUE.NODELEN_MISMATCH) issues.push({ code: "NODELEN_MISMATCH", offset: s + TRACE.NODELEN_FLAGS });
+  if (found & TRACE_HEADER_ISSUE.UNDEFINED_TRACE_BITS) issues.push({ code: "UNDEFINED_TRACE_BITS", offset: s + TRACE.TYPE });
+  if (found & TRACE_HEADER_ISSUE.RESERVED_TRACE_BIT) issues.push({ code: "RESERVED_TRACE_BIT", offset: s + TRACE.TYPE });
+  if (found & TRACE_HEADER_ISSUE.RESERVED_NONZERO) issues.push({ code: "RESERVED_NONZERO", offset: s + TRACE.RESERVED });
+  if (found & TRACE_HEADER_ISSUE.REMLEN_EXCEEDS_DATA) issues.push({ code: "REMLEN_EXCEEDS_DATA", offset: s + TRACE.REMLEN });
+  if (found & TRACE_HEADER_ISSUE.DATA_NOT_WORD_ALIGNED) issues.push({ code: "DATA_NOT_WORD_ALIGNED", offset: traceDataStart(s) });
 }
 
 /** Parses whole entries from b[o, e); returns where parsing stopped. */
@@ -153,7 +151,7 @@ export function traceBodyLength(t: TraceBody): number {
 /** Writes the trace body at `o`; returns the end offset. */
 export function encodeTraceBody(t: TraceBody, out: Uint8Array, o: number): number {
   writeU16(out, o, t.namespaceId);
-  writeU16(out, o + TRACE.NODELEN_FLAGS, joinTraceWord(t.nodeLen, t.flags, t.remainingLen));
+  writeTraceLengthsAndFlags(out, o, t.nodeLen, flagBitsOf(t.flags), t.remainingLen);
   writeU32(out, o + TRACE.TYPE, (((t.traceType & 0xffffff) << 8) | (t.reserved & 0xff)) >>> 0);
   o += TRACE.DATA;
   if (t.freeSpace) {

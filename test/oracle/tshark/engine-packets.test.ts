@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { PacketContext } from "../../../src/node/context.js";
+import { type PacketContext, fixedClock } from "../../../src/node/context.js";
 import { newCounters } from "../../../src/node/counters.js";
 import { Encapsulator, type EncapPolicy } from "../../../src/node/encap.js";
 import { forwardHopLimit } from "../../../src/node/forward.js";
@@ -20,12 +20,12 @@ const nodes = [1, 2, 3, 4].map((k) =>
   createNodeState({ nodeId: k, nodeIdWide: BigInt(k) << 40n, interfaces: { in: { enabled: true, id: 10 * k, wide: 100 * k }, out: { id: 10 * k + 1, wide: 100 * k + 1 } }, namespaces: [{ id: 7, data: 0x7000 + k, wide: 0x77n << 32n, schema: 9 }], schemas: [{ id: 9, data: new TextEncoder().encode(`node ${k}`) }], features: { incremental: true, loopback: true } }),
 );
 const time = { sec: 1_700_000_000, nsec: 123_456_789 };
-const at = (k: number): PacketContext => ({ stage: "prerouting", ingress: "in", egress: "out", time: { sec: time.sec + k, nsec: time.nsec }, queueDepth: 64 * k, localAddress: `2001:db8:${k}::1` });
+const at = (k: number): PacketContext => ({ stage: "prerouting", ingress: "in", egress: "out", clock: fixedClock(time.sec + k, time.nsec), queueDepth: 64 * k, localAddress: `2001:db8:${k}::1` });
 const udp = (i: number) => buildPacket({ src: "2001:db8::1", dst: "2001:db8:99::1", hopLimit: 64, flowLabel: i, options: [], upper: { kind: "udp", srcPort: 1000 + i, dstPort: 53, data: new Uint8Array(20) } });
 
 /** Encap at node 1 (as the originator), then transit + forwarding through nodes 2..hops. */
 function journey(policy: EncapPolicy, i: number, hops: number, loopbacks: Uint8Array[] = []): Uint8Array {
-  let p = new Encapsulator(policy).process(udp(i), nodes[0]!, { stage: "output", egress: "out", time, queueDepth: 0 }, { tunnelSource: "2001:db8::1" }, { encapInline: 0, encapOuter: 0, encap_skipped_mtu: 0 }).packet;
+  let p = new Encapsulator(policy).process(udp(i), nodes[0]!, { stage: "output", egress: "out", clock: fixedClock(time.sec, time.nsec), queueDepth: 0 }, { tunnelSource: "2001:db8::1" }, { encapInline: 0, encapOuter: 0, encap_skipped_mtu: 0 }).packet;
   for (let k = 1; k < hops; k++) {
     const c = newCounters();
     const r = transitPacket(p, 0, p.length, nodes[k]!, at(k), c, { onLoopback: (x) => loopbacks.push(x) });
