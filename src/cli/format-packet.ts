@@ -5,7 +5,7 @@ import type { PacketRecord } from "../wire/packet.js";
 import type { IoamOption } from "../wire/ioam/option.js";
 import type { TraceBody } from "../wire/ioam/trace.js";
 import type { TraceNode } from "../wire/ioam/trace-node.js";
-import { OSS_BIT, UNDEFINED_BITS_MASK, formatTraceType } from "../wire/ioam/trace-type.js";
+import { OSS_BIT, TRACE_FIELDS, type TraceNodeKey, UNDEFINED_BITS_MASK, formatTraceType } from "../wire/ioam/trace-type.js";
 import { bytesToHex } from "../wire/hex.js";
 import type { Issue } from "../wire/errors.js";
 
@@ -14,34 +14,33 @@ const PROTO_NAMES: Record<number, string> = { 6: "TCP", 17: "UDP", 58: "ICMPv6",
 function na32(v: number | undefined): string {
   return v === undefined ? "" : v === 0xffffffff ? "n/a" : String(v);
 }
-function na16(v: number | undefined): string {
-  return v === undefined ? "" : v === 0xffff ? "n/a" : String(v);
-}
-function na24(v: number | undefined): string {
-  return v === undefined ? "" : v === 0xffffff ? "n/a" : String(v);
-}
 function naBig(v: bigint | undefined, allOnes: bigint): string {
   return v === undefined ? "" : v === allOnes ? "n/a" : "0x" + v.toString(16);
 }
 
 type Column = { title: string; cell: (n: TraceNode) => string };
 
+/** How a value prints: "n/a" for all ones at its width; some fields in hex or with a unit. */
+function cellText(key: TraceNodeKey, octets: number, v: number | bigint | undefined): string {
+  if (v === undefined) return "";
+  if (typeof v === "bigint") return naBig(v, (1n << BigInt(8 * octets)) - 1n);
+  if (key === "nsData" || key === "csumComp") return hex32(v);
+  if (key === "transitDelay") return transitDelay(v);
+  return v === 2 ** (8 * octets) - 1 ? "n/a" : String(v);
+}
+
+/**
+ * The columns of a trace's node table, from TRACE_FIELDS: one per value the type carries,
+ * with one "hlim" column first (bit 0's hop limit, else bit 8's; a differing wide one is kept
+ * in the JSON record only), then undefined words and the snapshot.
+ */
 function columnsFor(traceType: number): Column[] {
   const cols: Column[] = [];
-  const has = (bit: number) => (traceType & (0x800000 >>> bit)) !== 0;
-  if (has(0) || has(8)) cols.push({ title: "hlim", cell: (n) => String(n.hopLimit ?? "") });
-  if (has(0)) cols.push({ title: "node", cell: (n) => na24(n.nodeId) });
-  if (has(1)) cols.push({ title: "in", cell: (n) => na16(n.ingressIf) }, { title: "out", cell: (n) => na16(n.egressIf) });
-  if (has(2)) cols.push({ title: "ts_sec", cell: (n) => na32(n.tsSec) });
-  if (has(3)) cols.push({ title: "ts_frac", cell: (n) => na32(n.tsFrac) });
-  if (has(4)) cols.push({ title: "delay", cell: (n) => transitDelay(n.transitDelay) });
-  if (has(5)) cols.push({ title: "ns_data", cell: (n) => hex32(n.nsData) });
-  if (has(6)) cols.push({ title: "queue", cell: (n) => na32(n.queueDepth) });
-  if (has(7)) cols.push({ title: "csum", cell: (n) => hex32(n.csumComp) });
-  if (has(8)) cols.push({ title: "node_wide", cell: (n) => naBig(n.nodeIdWide, 0xffffffffffffffn) });
-  if (has(9)) cols.push({ title: "in_wide", cell: (n) => na32(n.ingressIfWide) }, { title: "out_wide", cell: (n) => na32(n.egressIfWide) });
-  if (has(10)) cols.push({ title: "ns_data_wide", cell: (n) => naBig(n.nsDataWide, 0xffffffffffffffffn) });
-  if (has(11)) cols.push({ title: "buffer", cell: (n) => na32(n.bufferOccupancy) });
+  const fields = TRACE_FIELDS.filter((f) => traceType & f.mask);
+  if (fields.some((f) => f.parts.some((p) => p.column === "hlim"))) cols.push({ title: "hlim", cell: (n) => String(n.hopLimit ?? "") });
+  for (const p of fields.flatMap((f) => f.parts)) {
+    if (p.column !== "hlim") cols.push({ title: p.column, cell: (n) => cellText(p.key, p.octets, n[p.key]) });
+  }
   if (traceType & UNDEFINED_BITS_MASK) cols.push({ title: "undefined", cell: (n) => (n.undefinedWords ?? []).map((w) => hex32(w)).join(",") });
   if (traceType & OSS_BIT) cols.push({ title: "snapshot", cell: (n) => snapshot(n) });
   return cols;

@@ -4,9 +4,9 @@
 // options by their action bits — and each IOAM option gets the kernel's verdict, fill and
 // event. Any failure drops the packet, counted as Ip6InHdrErrors, as the kernel counts it.
 
-import { readU24, readU32 } from "../wire/_be.js";
+import { readU16, readU24, readU32 } from "../wire/_be.js";
 import { IPPROTO } from "../wire/ext-header.js";
-import { DEX_EXT_FLOW_ID, DEX_EXT_SEQ } from "../wire/ioam/dex.js";
+import { DEX, DEX_EXT_FLOW_ID, DEX_EXT_SEQ } from "../wire/ioam/dex.js";
 import { IOAM_OPT, IOAM_TYPE, IPV6_OPT_IOAM, IPV6_OPT_IOAM_NOCHG } from "../wire/ioam/option-header.js";
 import { CHECKSUM_COMPLEMENT_BIT } from "../wire/ioam/trace-type.js";
 import { checkTraceOption, traceFreeEnd, traceNamespaceId, traceNodeLen, traceNodeLenMatches, TRACE } from "../wire/ioam/trace-view.js";
@@ -108,7 +108,7 @@ function insertIncremental(b: Uint8Array, start: number, end: number, opt: numbe
  * namespace adds it. The verifier's key is used at decapsulation, not here.
  */
 function processPot(b: Uint8Array, opt: number, optEnd: number, node: NodeState, counters: NodeCounters): TransitResult {
-  const key = node.pot.get(traceNamespaceId(b, opt + IOAM_OPT.BODY));
+  const key = node.pot.get(readU16(b, opt + IOAM_OPT.BODY)); // Namespace-ID opens every IOAM option body
   if (!key || isVerifierKey(key) || optEnd - opt !== POT_TYPE0_TLV_LENGTH || b[opt + IOAM_OPT.BODY + 2] !== 0) {
     counters.ioamIgnored++;
     return PASS;
@@ -121,14 +121,14 @@ function processPot(b: Uint8Array, opt: number, optEnd: number, node: NodeState,
 /** A DEX option (RFC 9326 §3) asks this node to export its data for the DEX trace type, if it knows the namespace and IOAM is enabled on the ingress. */
 function exportDex(b: Uint8Array, start: number, opt: number, optEnd: number, node: NodeState, ctx: PacketContext, to: (r: DexExportRecord) => void): void {
   const body = opt + IOAM_OPT.BODY;
-  if (optEnd - body < 8 || ctx.ingress === undefined || !node.lookup.ingress(ctx.ingress)!.enabled) return;
-  const namespaceId = traceNamespaceId(b, body);
+  if (optEnd - body < DEX.OPTIONAL || ctx.ingress === undefined || !node.lookup.ingress(ctx.ingress)!.enabled) return;
+  const namespaceId = readU16(b, body + DEX.NAMESPACE_ID);
   const ns = node.namespaces.get(namespaceId);
   if (!ns) return;
-  const ext = b[body + 3]!;
-  const traceType = readU24(b, body + 4);
+  const ext = b[body + DEX.EXT_FLAGS]!;
+  const traceType = readU24(b, body + DEX.TYPE);
   const r: DexExportRecord = { namespaceId, traceType, data: nodeBlock(b, start, traceType & ~CHECKSUM_COMPLEMENT_BIT, node, ns, ctx, true) };
-  let at = body + 8;
+  let at = body + DEX.OPTIONAL;
   const word = () => (at + 4 <= optEnd ? readU32(b, at) : undefined);
   if (ext & DEX_EXT_FLOW_ID) (r.flowId = word()!, (at += 4));
   if (ext & DEX_EXT_SEQ) r.seq = word()!;

@@ -70,6 +70,15 @@ describe("ioam decode --threads", () => {
       assert.equal(workers.code, 0, workers.err);
       assert.equal(workers.err, inline.err);
       assert.ok(workers.out.equals(inline.out), "worker output differs from inline output");
+      // Every frame is printed, but those that are not IPv6 (counted on stderr) and, with --ioam-only, those without IOAM.
+      const frames = flags.includes("--limit") ? 5000 : FRAMES;
+      const summary = /(\d+) frames, (\d+) not IPv6/.exec(inline.err);
+      assert.ok(summary, `summary line on stderr: ${inline.err}`);
+      assert.equal(Number(summary[1]), frames);
+      const text = inline.out.toString();
+      const printed = flags.includes("--json") ? text.split("\n").filter(Boolean).length : (text.match(/^frame /gm) ?? []).length;
+      if (flags.includes("--ioam-only")) assert.ok(printed > frames / 2 && printed < frames, `${printed} of ${frames} frames printed`);
+      else assert.equal(printed, frames - Number(summary[2]), "one record or table per IPv6 frame");
     });
   }
 

@@ -8,11 +8,14 @@
 // |  Flow ID (ext bit 0) | Sequence Number (ext bit 1) | 4 octets per other set ext bit
 
 import { readU16, readU32, writeU16, writeU32 } from "../_be.js";
+import { POPCOUNT8 } from "../_bits.js";
 import { DecodeError, type Issue } from "../errors.js";
 
 export const DEX = { NAMESPACE_ID: 0, FLAGS: 2, EXT_FLAGS: 3, TYPE: 4, RESERVED: 7, OPTIONAL: 8 } as const;
 export const DEX_EXT_FLOW_ID = 0x80;
 export const DEX_EXT_SEQ = 0x40;
+/** Extension-Flag bits 2–7: not assigned; each still announces one 4-octet field, kept as extWords. */
+export const DEX_EXT_UNASSIGNED = 0x3f;
 
 export interface DexBody {
   kind: "dex";
@@ -29,10 +32,9 @@ export interface DexBody {
   rawData?: Uint8Array;
 }
 
-function popcount8(v: number): number {
-  let n = 0;
-  for (; v; v &= v - 1) n++;
-  return n;
+/** Octets of the optional fields its Extension-Flags announce: 4 per set bit. */
+export function dexOptionalLength(extFlags: number): number {
+  return 4 * POPCOUNT8[extFlags & 0xff]!;
 }
 
 /** Decodes b[s, e). Throws MALFORMED if the 8-octet DEX header or an announced field is cut. */
@@ -47,11 +49,11 @@ export function decodeDexBody(b: Uint8Array, s: number, e: number, issues: Issue
     traceType: typeWord >>> 8,
     reserved: typeWord & 0xff,
   };
-  const words = popcount8(r.extFlags);
-  if (e - s - DEX.OPTIONAL !== 4 * words) {
+  const optional = dexOptionalLength(r.extFlags);
+  if (e - s - DEX.OPTIONAL !== optional) {
     issues.push({ code: "DEX_LENGTH_MISMATCH", offset: s + DEX.EXT_FLAGS });
-    if (e - s - DEX.OPTIONAL < 4 * words) {
-      throw new DecodeError("MALFORMED", s + DEX.EXT_FLAGS, "ioam", `DEX option at byte ${s - 4}: Extension-Flags 0x${r.extFlags.toString(16)} announce ${4 * words} bytes, ${e - s - DEX.OPTIONAL} present`);
+    if (e - s - DEX.OPTIONAL < optional) {
+      throw new DecodeError("MALFORMED", s + DEX.EXT_FLAGS, "ioam", `DEX option at byte ${s - 4}: Extension-Flags 0x${r.extFlags.toString(16)} announce ${optional} bytes, ${e - s - DEX.OPTIONAL} present`);
     }
   }
   let o = s + DEX.OPTIONAL;
@@ -68,7 +70,7 @@ export function decodeDexBody(b: Uint8Array, s: number, e: number, issues: Issue
 }
 
 export function dexBodyLength(r: DexBody): number {
-  return DEX.OPTIONAL + 4 * popcount8(r.extFlags) + (r.rawData?.length ?? 0);
+  return DEX.OPTIONAL + dexOptionalLength(r.extFlags) + (r.rawData?.length ?? 0);
 }
 
 export function encodeDexBody(r: DexBody, out: Uint8Array, o: number): number {

@@ -1,8 +1,8 @@
 // One node entry of a trace's node data list (RFC 9197 §4.4.2): the fixed fields in bit
 // order, one word per undefined bit 12–21, then the Opaque State Snapshot (bit 22).
 
-import { readU16, readU24, readU32, writeU16, writeU32, writeUBig } from "../_be.js";
-import { OSS_BIT, TRACE_FIELDS, UNDEFINED_BITS_MASK, nodeLenOf, traceBit } from "./trace-type.js";
+import { readU16, readU24, readU32, writeU16, writeU24, writeU32, writeUBig } from "../_be.js";
+import { OSS_BIT, TRACE_FIELDS, type TraceFieldPart, type TraceNodeKey, UNDEFINED_BITS_MASK, nodeLenOf, traceBit } from "./trace-type.js";
 
 /** Opaque State Snapshot: schema id (24 bits) and data (4·Length octets). */
 export interface OpaqueSnapshot {
@@ -37,8 +37,6 @@ export interface TraceNode {
 }
 
 const NA32 = 0xffffffff;
-const NA64 = 0xffffffffffffffffn;
-const NA56 = 0xffffffffffffffn;
 
 /** Octets of one entry with this type and snapshot (4·NodeLen + OSS header + data). */
 export function nodeEntryLength(traceType: number, opaqueDataLength: number): number {
@@ -83,11 +81,11 @@ function readWideHopLimit(n: TraceNode, v: number): void {
   else if (n.hopLimit !== v) n.hopLimitWide = v;
 }
 
-/** Writes one node entry at `o`; fields the node lacks are written "not available". */
+/** Writes one node entry at `o`, field by field from TRACE_FIELDS; values the node lacks are written "not available" (all ones). */
 export function encodeNode(n: TraceNode, traceType: number, out: Uint8Array, o: number): number {
   for (const f of TRACE_FIELDS) {
     if (!(traceType & f.mask)) continue;
-    writeField(n, f.bit, out, o);
+    for (const p of f.parts) writePart(out, o + p.at, p.octets, partValue(n, p.key));
     o += f.octets;
   }
   let u = 0;
@@ -100,21 +98,18 @@ export function encodeNode(n: TraceNode, traceType: number, out: Uint8Array, o: 
   return o;
 }
 
-function writeField(n: TraceNode, bit: number, out: Uint8Array, o: number): void {
-  switch (bit) {
-    case 0: writeU32(out, o, n.nodeId ?? 0xffffff); out[o] = n.hopLimit ?? 0xff; break;
-    case 1: writeU16(out, o, n.ingressIf ?? 0xffff); writeU16(out, o + 2, n.egressIf ?? 0xffff); break;
-    case 2: writeU32(out, o, n.tsSec ?? NA32); break;
-    case 3: writeU32(out, o, n.tsFrac ?? NA32); break;
-    case 4: writeU32(out, o, n.transitDelay ?? NA32); break;
-    case 5: writeU32(out, o, n.nsData ?? NA32); break;
-    case 6: writeU32(out, o, n.queueDepth ?? NA32); break;
-    case 7: writeU32(out, o, n.csumComp ?? NA32); break;
-    case 8: out[o] = n.hopLimitWide ?? n.hopLimit ?? 0xff; writeUBig(out, o + 1, n.nodeIdWide ?? NA56, 7); break;
-    case 9: writeU32(out, o, n.ingressIfWide ?? NA32); writeU32(out, o + 4, n.egressIfWide ?? NA32); break;
-    case 10: writeUBig(out, o, n.nsDataWide ?? NA64, 8); break;
-    case 11: writeU32(out, o, n.bufferOccupancy ?? NA32); break;
-  }
+/** The record's value for a part; bit 8's hop limit is `hopLimit` unless a different `hopLimitWide` was kept. */
+function partValue(n: TraceNode, key: TraceNodeKey): number | bigint | undefined {
+  return key === "hopLimitWide" ? (n.hopLimitWide ?? n.hopLimit) : n[key];
+}
+
+function writePart(out: Uint8Array, o: number, octets: TraceFieldPart["octets"], v: number | bigint | undefined): void {
+  if (octets >= 7) return writeUBig(out, o, typeof v === "bigint" ? v : (1n << BigInt(8 * octets)) - 1n, octets);
+  const n = typeof v === "number" ? v : 2 ** (8 * octets) - 1;
+  if (octets === 1) out[o] = n;
+  else if (octets === 2) writeU16(out, o, n);
+  else if (octets === 3) writeU24(out, o, n);
+  else writeU32(out, o, n);
 }
 
 /** OSS with no schema: Length 0, Schema ID 0xFFFFFF (what Linux writes). */

@@ -6,9 +6,12 @@
 
 import { readU16, readU24, readU32 } from "../_be.js";
 import { asciiPiece, putHexBytes, putHexDigits, putPiece, putUint } from "./ascii-put.js";
+import { POPCOUNT8 } from "../_bits.js";
+import { DEX, DEX_EXT_FLOW_ID, DEX_EXT_SEQ, DEX_EXT_UNASSIGNED, dexOptionalLength } from "../ioam/dex.js";
 import { E2E_SEQ32, E2E_SEQ64, E2E_TS_FRAC, E2E_TS_SEC, e2eDataLength } from "../ioam/e2e.js";
-import { IOAM_TYPE, IPV6_OPT_IOAM, IPV6_OPT_IOAM_NOCHG } from "../ioam/option.js";
-import { OSS_BIT, RESERVED_BIT, UNDEFINED_BITS_MASK, nodeLenOf } from "../ioam/trace-type.js";
+import { IOAM_OPT, IOAM_TYPE, optionHeaderIssues } from "../ioam/option-header.js";
+import { OSS_BIT } from "../ioam/trace-type.js";
+import { TRACE_TOO_SHORT, checkTraceOption, traceDataStart, traceFlagBits, traceFreeEnd, traceHeaderIssues, traceNamespaceId, traceNodeLen, traceRemainingLen, traceType } from "../ioam/trace-view.js";
 
 /** Returned instead of a position when the option needs the record path. */
 export const NOT_DIRECT = -1;
@@ -87,44 +90,36 @@ const OPEN = 0x7b;
 const CLOSE = 0x7d;
 const RBR = 0x5d;
 
-/** Set bits of a byte. */
-const POPCOUNT8 = Uint8Array.from({ length: 256 }, (_, v) => {
-  let n = 0;
-  for (; v; v &= v - 1) n++;
-  return n;
-});
 
 /**
  * Writes the IOAM option TLV src[o, e) (a whole TLV of type 0x31 or 0x11) at p as the
  * record would show it; returns the new position, or NOT_DIRECT.
  */
 export function putIoamOption(d: DataView, p: number, src: Uint8Array, o: number, e: number, at: DirectPlacement): number {
-  if (e - o < 4 || (o - at.headerStart) % 4 !== 0 || src[o + 2] !== 0) return NOT_DIRECT;
-  const optType = src[o]!;
-  const ioamType = src[o + 3]!;
+  // The decoder's own rule: alignment, RFC 9486 placement, Reserved octet (any issue → the record path).
+  if (e - o < IOAM_OPT.BODY || optionHeaderIssues(src, o, at.headerStart, at.hop ? "hop" : "dest") !== 0) return NOT_DIRECT;
+  const optType = src[o + IOAM_OPT.TYPE]!;
+  const ioamType = src[o + IOAM_OPT.IOAM_TYPE]!;
+  const s = o + IOAM_OPT.BODY;
   switch (ioamType) {
     case IOAM_TYPE.PREALLOC_TRACE:
     case IOAM_TYPE.INCREMENTAL_TRACE:
-      if (!at.hop || optType !== IPV6_OPT_IOAM) return NOT_DIRECT;
-      p = putTrace(d, p, src, o + 4, e, ioamType === IOAM_TYPE.PREALLOC_TRACE);
+      p = putTrace(d, p, src, s, e, ioamType === IOAM_TYPE.PREALLOC_TRACE);
       break;
     case IOAM_TYPE.POT:
-      if (!at.hop || optType !== IPV6_OPT_IOAM) return NOT_DIRECT;
-      p = putPot(d, p, src, o + 4, e);
+      p = putPot(d, p, src, s, e);
       break;
     case IOAM_TYPE.E2E:
-      if (at.hop || optType !== IPV6_OPT_IOAM_NOCHG) return NOT_DIRECT;
-      p = putE2e(d, p, src, o + 4, e);
+      p = putE2e(d, p, src, s, e);
       break;
     case IOAM_TYPE.DEX:
-      if (!at.hop || optType !== IPV6_OPT_IOAM_NOCHG) return NOT_DIRECT;
-      p = putDex(d, p, src, o + 4, e);
+      p = putDex(d, p, src, s, e);
       break;
     default:
       p = putPiece(d, p, P.unknown_ioamType);
       p = putUint(d, p, ioamType);
       p = putPiece(d, p, P.c_raw_0x);
-      p = putHexBytes(d, p, src, o + 4, e);
+      p = putHexBytes(d, p, src, s, e);
       d.setUint8(p++, QUOTE);
   }
   if (p === NOT_DIRECT) return NOT_DIRECT;
@@ -139,29 +134,24 @@ export function putIoamOption(d: DataView, p: number, src: Uint8Array, o: number
 
 /** A trace body src[s, e) with no issue: NodeLen right, no undefined/reserved bits, whole entries. */
 function putTrace(d: DataView, p: number, src: Uint8Array, s: number, e: number, prealloc: boolean): number {
-  if (e - s < 8) return NOT_DIRECT;
-  const word = readU16(src, s + 2);
-  const typeWord = readU32(src, s + 4);
-  const t = typeWord >>> 8;
-  const nodeLen = word >>> 11;
-  if (nodeLen !== nodeLenOf(t) || (t & (UNDEFINED_BITS_MASK | RESERVED_BIT)) !== 0 || (typeWord & 0xff) !== 0) return NOT_DIRECT;
-  const data = s + 8;
-  if ((e - data) % 4 !== 0) return NOT_DIRECT;
-  const remainingLen = word & 0x7f;
+  if (checkTraceOption(src, s - IOAM_OPT.BODY, e) === TRACE_TOO_SHORT || traceHeaderIssues(src, s, e, prealloc) !== 0) return NOT_DIRECT;
+  const t = traceType(src, s);
+  const nodeLen = traceNodeLen(src, s);
+  const remainingLen = traceRemainingLen(src, s);
+  const data = traceDataStart(s);
   let from = data;
   if (prealloc) {
-    from = data + 4 * remainingLen;
-    if (from > e) return NOT_DIRECT;
+    from = traceFreeEnd(src, s);
     for (let i = data; i < from; i++) if (src[i] !== 0) return NOT_DIRECT; // freeSpace would be shown
   }
   const fixed = 4 * nodeLen;
   const oss = (t & OSS_BIT) !== 0;
   if (fixed === 0 && !oss && from < e) return NOT_DIRECT;
   p = putPiece(d, p, prealloc ? P.trace_prealloc : P.trace_incremental);
-  p = putUint(d, p, readU16(src, s));
+  p = putUint(d, p, traceNamespaceId(src, s));
   p = putPiece(d, p, P.c_nodeLen);
   p = putUint(d, p, nodeLen);
-  p = putPiece(d, p, TRACE_FLAGS[(word >>> 7) & 15]!);
+  p = putPiece(d, p, TRACE_FLAGS[traceFlagBits(src, s)]!);
   p = putUint(d, p, remainingLen);
   p = putPiece(d, p, P.c_traceType_0x);
   p = putHexDigits(d, p, t, 6);
@@ -283,26 +273,26 @@ function putE2e(d: DataView, p: number, src: Uint8Array, s: number, e: number): 
 /** DEX whose length is exactly what its Extension-Flags announce. */
 function putDex(d: DataView, p: number, src: Uint8Array, s: number, e: number): number {
   if (e - s < 8) return NOT_DIRECT;
-  const ext = src[s + 3]!;
-  if (e - s - 8 !== 4 * POPCOUNT8[ext]!) return NOT_DIRECT;
-  const typeWord = readU32(src, s + 4);
+  const ext = src[s + DEX.EXT_FLAGS]!;
+  if (e - s - DEX.OPTIONAL !== dexOptionalLength(ext)) return NOT_DIRECT;
+  const typeWord = readU32(src, s + DEX.TYPE);
   p = putPiece(d, p, P.dex_namespaceId);
-  p = putUint(d, p, readU16(src, s));
+  p = putUint(d, p, readU16(src, s + DEX.NAMESPACE_ID));
   p = putPiece(d, p, P.c_flags);
-  p = putUint(d, p, src[s + 2]!);
+  p = putUint(d, p, src[s + DEX.FLAGS]!);
   p = putPiece(d, p, P.c_extFlags);
   p = putUint(d, p, ext);
   p = putPiece(d, p, P.c_traceType_0x);
   p = putHexDigits(d, p, typeWord >>> 8, 6);
   p = putPiece(d, p, P.q_reserved);
   p = putUint(d, p, typeWord & 0xff);
-  let o = s + 8;
-  if (ext & 0x80) (p = putPiece(d, p, P.c_flowId)), (p = putUint(d, p, readU32(src, o))), (o += 4);
-  if (ext & 0x40) (p = putPiece(d, p, P.c_seq)), (p = putUint(d, p, readU32(src, o))), (o += 4);
-  if (ext & 0x3f) {
+  let o = s + DEX.OPTIONAL;
+  if (ext & DEX_EXT_FLOW_ID) (p = putPiece(d, p, P.c_flowId)), (p = putUint(d, p, readU32(src, o))), (o += 4);
+  if (ext & DEX_EXT_SEQ) (p = putPiece(d, p, P.c_seq)), (p = putUint(d, p, readU32(src, o))), (o += 4);
+  if (ext & DEX_EXT_UNASSIGNED) {
     p = putPiece(d, p, P.c_extWords);
-    for (; o < e; o += 4) {
-      if (o !== s + 8 + 4 * POPCOUNT8[ext & 0xc0]!) d.setUint8(p++, COMMA);
+    for (const first = o; o < e; o += 4) {
+      if (o !== first) d.setUint8(p++, COMMA);
       p = putUint(d, p, readU32(src, o));
     }
     d.setUint8(p++, RBR);

@@ -7,6 +7,7 @@ import type { Issue } from "../errors.js";
 import type { IoamOption } from "../ioam/option.js";
 import type { TraceBody } from "../ioam/trace.js";
 import type { TraceNode } from "../ioam/trace-node.js";
+import { TRACE_FIELDS } from "../ioam/trace-type.js";
 import { JsonBytes, asciiBytes } from "./json-bytes.js";
 import type { PacketRecord } from "../packet.js";
 import type { TlvRecord } from "../tlv-options.js";
@@ -85,8 +86,6 @@ const K = {
   c_nodes: asciiBytes(',"nodes":['),
   c_freeSpace: asciiBytes(',"freeSpace":'),
   open: asciiBytes("{"),
-  nodeIdWide: asciiBytes('"nodeIdWide":'),
-  nsDataWide: asciiBytes('"nsDataWide":'),
   open_code: asciiBytes('{"code":"'),
   c_header_hop_headerIndex: asciiBytes(',"header":"hop","headerIndex":'),
   c_header_dest_headerIndex: asciiBytes(',"header":"dest","headerIndex":'),
@@ -99,22 +98,6 @@ const K = {
 } as const;
 
 /** Node member keys, with and without the leading comma. */
-const N = {
-  bufferOccupancy: { first: asciiBytes('"bufferOccupancy":'), next: asciiBytes(',"bufferOccupancy":') },
-  csumComp: { first: asciiBytes('"csumComp":'), next: asciiBytes(',"csumComp":') },
-  egressIf: { first: asciiBytes('"egressIf":'), next: asciiBytes(',"egressIf":') },
-  egressIfWide: { first: asciiBytes('"egressIfWide":'), next: asciiBytes(',"egressIfWide":') },
-  hopLimit: { first: asciiBytes('"hopLimit":'), next: asciiBytes(',"hopLimit":') },
-  hopLimitWide: { first: asciiBytes('"hopLimitWide":'), next: asciiBytes(',"hopLimitWide":') },
-  ingressIf: { first: asciiBytes('"ingressIf":'), next: asciiBytes(',"ingressIf":') },
-  ingressIfWide: { first: asciiBytes('"ingressIfWide":'), next: asciiBytes(',"ingressIfWide":') },
-  nodeId: { first: asciiBytes('"nodeId":'), next: asciiBytes(',"nodeId":') },
-  nsData: { first: asciiBytes('"nsData":'), next: asciiBytes(',"nsData":') },
-  queueDepth: { first: asciiBytes('"queueDepth":'), next: asciiBytes(',"queueDepth":') },
-  transitDelay: { first: asciiBytes('"transitDelay":'), next: asciiBytes(',"transitDelay":') },
-  tsFrac: { first: asciiBytes('"tsFrac":'), next: asciiBytes(',"tsFrac":') },
-  tsSec: { first: asciiBytes('"tsSec":'), next: asciiBytes(',"tsSec":') },
-} as const;
 
 /** Serialises one packet record as a string; with `payload`, the upper-layer bytes too. */
 export function packetToJson(r: PacketRecord, payload = false): string {
@@ -302,33 +285,22 @@ export function writeList<T>(w: JsonBytes, items: readonly T[], write: (w: JsonB
   }
 }
 
-/** Writes `"key":v` (after a comma unless first) when v is present; returns the new `first`. */
-function num(w: JsonBytes, key: { first: Uint8Array; next: Uint8Array }, v: number | undefined, first: boolean): boolean {
-  if (v === undefined) return first;
-  w.raw(first ? key.first : key.next);
-  w.uint(v);
-  return false;
-}
+/** The node's values in record order (TRACE_FIELDS), each with its key's bytes and hex width for bigints. */
+const NODE_PARTS = TRACE_FIELDS.flatMap((f) => f.parts).map((p) => ({ key: p.key, first: asciiBytes(`"${p.key}":`), next: asciiBytes(`,"${p.key}":`), hexDigits: 2 * p.octets }));
 
-/** Writes one node entry; keys in wire order, bigints as 0x strings. */
+/** Writes one node entry: the fixed fields' values in TRACE_FIELDS order (bigints as 0x strings), then undefined words and the snapshot. */
 export function writeNode(w: JsonBytes, n: TraceNode): void {
   w.raw(K.open);
-  let first = num(w, N.hopLimit, n.hopLimit, true);
-  first = num(w, N.nodeId, n.nodeId, first);
-  first = num(w, N.ingressIf, n.ingressIf, first);
-  first = num(w, N.egressIf, n.egressIf, first);
-  first = num(w, N.tsSec, n.tsSec, first);
-  first = num(w, N.tsFrac, n.tsFrac, first);
-  first = num(w, N.transitDelay, n.transitDelay, first);
-  first = num(w, N.nsData, n.nsData, first);
-  first = num(w, N.queueDepth, n.queueDepth, first);
-  first = num(w, N.csumComp, n.csumComp, first);
-  first = num(w, N.hopLimitWide, n.hopLimitWide, first);
-  if (n.nodeIdWide !== undefined) (first || w.byte(COMMA), w.raw(K.nodeIdWide), w.hexNum(n.nodeIdWide, 14), (first = false));
-  first = num(w, N.ingressIfWide, n.ingressIfWide, first);
-  first = num(w, N.egressIfWide, n.egressIfWide, first);
-  if (n.nsDataWide !== undefined) (first || w.byte(COMMA), w.raw(K.nsDataWide), w.hexNum(n.nsDataWide, 16), (first = false));
-  first = num(w, N.bufferOccupancy, n.bufferOccupancy, first);
+  let first = true;
+  for (let i = 0; i < NODE_PARTS.length; i++) {
+    const p = NODE_PARTS[i]!;
+    const v = n[p.key];
+    if (v === undefined) continue;
+    w.raw(first ? p.first : p.next);
+    if (typeof v === "bigint") w.hexNum(v, p.hexDigits);
+    else w.uint(v);
+    first = false;
+  }
   if (n.undefinedWords) (w.raw(first ? K.undefinedWords : K.c_undefinedWords), w.text(JSON.stringify(n.undefinedWords)), (first = false));
   if (n.opaque) {
     w.raw(first ? K.opaque_schemaId : K.c_opaque_schemaId);
