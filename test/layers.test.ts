@@ -1,4 +1,4 @@
-// The layering of design.md, enforced: imports point down only (never sideways between two
+// The layering of docs/architecture.md, enforced: imports point down only (never sideways between two
 // layers of the same rank), wire/ and node/ use no Node modules, no npm packages and no Buffer
 // (so that the web UI can reuse the decoder), and the other layers import only runtime
 // dependencies declared in package.json.

@@ -1,5 +1,5 @@
 // Route lines written from iproute2's display rules (print_route, print_encap_ioam6; spec
-// §5.3) for hand-built dumps. The root oracle test compares the same printer with ip itself.
+// iproute2 ip/iproute_lwtunnel.c) for hand-built dumps. The root oracle test compares the same printer with ip itself.
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";

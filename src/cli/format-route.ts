@@ -1,5 +1,5 @@
 // Routes as `ip -6 route show` prints them (iproute2 ip/iproute.c print_route, text mode, no
-// -d/-s), and the ioam6 encap as print_encap_ioam6 prints it (linux-ioam6.md §5.3). Spaces
+// -d/-s), and the ioam6 encap as print_encap_ioam6 prints it (iproute2 ip/iproute_lwtunnel.c). Spaces
 // are iproute2's, including the double space before "encap" and a trailing space when the
 // line ends on a field other than pref.
 

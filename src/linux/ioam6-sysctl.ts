@@ -1,4 +1,4 @@
-// The IOAM sysctls (linux-ioam6.md §7), read and written through /proc/sys — which shows the
+// The IOAM sysctls (Documentation/networking/ioam6-sysctl.rst), read and written through /proc/sys — which shows the
 // network namespace of the process that opens it, so `ioam --netns X` sees X's values.
 // ioamkit never runs sysctl(8).
 

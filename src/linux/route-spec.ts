@@ -1,5 +1,5 @@
 // An IPv6 route with the ioam6 lightweight tunnel, as data (RouteSpec), and the words that
-// say it — `ip -6 route`'s grammar for `encap ioam6` (linux-ioam6.md §5.3) — parsed in any
+// say it — `ip -6 route`'s grammar for `encap ioam6` (iproute2 ip/iproute_lwtunnel.c) — parsed in any
 // order. Used by `ioam route` and by `ioam apply`, so it knows nothing of the CLI.
 
 import { UsageError } from "../errors.js";

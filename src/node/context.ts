@@ -1,4 +1,4 @@
-// What the engine is told about one packet (design.md "PacketContext"): where it is being
+// What the engine is told about one packet (docs/architecture.md, "PacketContext"): where it is being
 // processed, which interfaces it came in and goes out on, and the per-packet facts only the
 // kernel or the data plane can know. The engine does no I/O and reads no clock of its own.
 

@@ -1,7 +1,7 @@
 // Encap at Alpha → transit at Beta → decap at Gamma, all through the engine (the selftest's
-// topology, linux-ioam6.md §9.1): the sink receives the trace with both nodes' data, and the
+// topology, tools/testing/selftests/net/ioam6.sh): the sink receives the trace with both nodes' data, and the
 // packet that leaves the domain is the original one (encap) or the original minus the option
-// (inline). Expected values from the spec's tables.
+// (inline). Expected values written by hand from the RFC layouts.
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -61,7 +61,7 @@ describe("decapsulation at the domain edge", () => {
   });
 
   it("inline: other Hop-by-Hop options stay, at their alignment, with no more than 7 octets of padding", () => {
-    // A packet that already has a Router Alert: inline mode leaves it alone (§5.2 step 4), so
+    // A packet that already has a Router Alert: inline mode leaves it alone (ioam6_do_inline skips it), so
     // build it with both options the way a host with its own HbH would send it.
     const withRa = buildPacket({ src: "2001:db8:1::2", dst: "2001:db8:2::2", hopLimit: 64, options: [{ kind: "trace", variant: "prealloc", namespaceId: 123, nodeLen: 2, flags: { overflow: false, loopback: false, active: false, unknownBits: 0 }, remainingLen: 5, traceType: 0xc00000, reserved: 0, nodes: [] }], upper: { kind: "icmp-echo", id: 1, seq: 1, data: new Uint8Array(16) } });
     // Append a Router Alert (05 02 00 00) in the tail padding: the header ends "01 02 00 00" for size 20.

@@ -1,4 +1,4 @@
-// The decapsulating node at the IOAM domain edge (linux-ioam6.md §8, RFC 9197 §4): it first
+// The decapsulating node at the IOAM domain edge (RFC 9197 §4; Linux leaves it to ip6_tunnel): it first
 // processes the received Hop-by-Hop header as any IOAM node does (fill, event — Linux does the
 // same on the outer header before its ip6 tunnel strips it), then removes the IOAM data — the
 // whole outer header of an encap packet, or the IOAM options of an inline one (which Linux

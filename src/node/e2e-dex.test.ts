@@ -1,5 +1,5 @@
-// Edge-to-Edge and Direct Export in the engine, against ioam-wire.md §5, §6 and the worked
-// packets (c) and (d) of §12 (bytes written from the spec): the encapsulator adds them with
+// Edge-to-Edge and Direct Export in the engine, against RFC 9197 §4.6, RFC 9326 §3 and the worked
+// packets (c) and (d) (docs/worked-packets.md): the encapsulator adds them with
 // per-policy sequence numbers and its time, transit nodes export DEX data (and leave the
 // packet alone), the decapsulator hands E2E to the sink and removes both.
 

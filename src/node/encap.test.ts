@@ -1,6 +1,7 @@
-// The encapsulating node against linux-ioam6.md §1.3 (lwtunnel Hop-by-Hop layout and its worked
-// example), §5.2 (frequency, modes, copied fields) and the selftest's OUTPUT expectations (§9.2,
-// §9.3: Alpha's values). Expected bytes and values are written from the spec.
+// The encapsulating node against the lwtunnel's Hop-by-Hop template and its worked example
+// (docs/worked-packets.md), ioam6_output in net/ipv6/ioam6_iptunnel.c (frequency, modes, copied
+// fields), and the kernel selftest's OUTPUT expectations with Alpha's values
+// (tools/testing/selftests/net/ioam6.sh, ioam6_parser.c). Expected bytes are written by hand.
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -28,8 +29,8 @@ const counters = (): EncapCounters => ({ encapInline: 0, encapOuter: 0, encap_sk
 const policy = (mode: EncapMode, traceType: number, size: number, namespaceId = 123, more: Partial<EncapPolicy> = {}): EncapPolicy => ({ mode, freqK: 1, freqN: 1, ...(mode === "inline" ? {} : { tundst: "2001:db8:2::2" }), trace: { namespaceId, traceType, size }, ...more });
 const u32 = (b: Uint8Array, o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 
-describe("encapsulation: the lwtunnel's Hop-by-Hop header (§1.3)", () => {
-  it("gives the spec's worked example: type 0x800000, ns 123, size 4, node without namespace 123", () => {
+describe("encapsulation: the lwtunnel's Hop-by-Hop header", () => {
+  it("gives the lwtunnel template's worked example: type 0x800000, ns 123, size 4, node without namespace 123", () => {
     const p = ping();
     const { outcome, packet } = new Encapsulator(policy("inline", 0x800000, 4)).process(p, EMPTY_NODE, LOCAL, {}, counters());
     assert.equal(outcome, "inline");
@@ -53,7 +54,7 @@ describe("encapsulation: the lwtunnel's Hop-by-Hop header (§1.3)", () => {
   });
 });
 
-/** Alpha's expected data per single bit (§9.3, "Output (Alpha)"), as checks on the node block. */
+/** Alpha's expected data per single bit (ioam6_parser.c, output from Alpha), as checks on the node block. */
 const ALPHA_OUTPUT: Record<number, (b: Uint8Array, o: number) => void> = {
   0: (b, o) => (assert.equal(b[o], 64), assert.equal(u32(b, o) & 0xffffff, 1)),
   1: (b, o) => assert.deepEqual([(b[o]! << 8) | b[o + 1]!, (b[o + 2]! << 8) | b[o + 3]!], [0xffff, 101]),
@@ -74,7 +75,7 @@ const ALPHA_OUTPUT: Record<number, (b: Uint8Array, o: number) => void> = {
   },
 };
 
-describe("encapsulation: the selftest's OUTPUT cases (§9.2) with Alpha's values (§9.3)", () => {
+describe("encapsulation: the selftest's OUTPUT cases with Alpha's values", () => {
   const modes: Array<[string, EncapMode, Partial<EncapPolicy>, string]> = [
     ["inline", "inline", {}, ""],
     ["encap", "encap", {}, "2001:db8:1::2"],
@@ -121,7 +122,7 @@ describe("encapsulation: the selftest's OUTPUT cases (§9.2) with Alpha's values
   }
 });
 
-describe("encapsulation: frequency, modes, stage and MTU (§5.2)", () => {
+describe("encapsulation: frequency, modes, stage and MTU (ioam6_output)", () => {
   it("k/n = 3/10 instruments packets 0, 1, 2 of every 10", () => {
     const e = new Encapsulator({ ...policy("inline", 0x800000, 4), freqK: 3, freqN: 10 });
     const got = Array.from({ length: 25 }, () => e.process(ping(), ALPHA, LOCAL, {}, counters()).outcome === "inline");

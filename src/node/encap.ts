@@ -1,4 +1,4 @@
-// The encapsulating node, with the ioam6 lwtunnel's semantics (linux-ioam6.md §1.3, §5.2):
+// The encapsulating node, with the ioam6 lwtunnel's semantics (net/ipv6/ioam6_iptunnel.c: ioam6_build_state, ioam6_output):
 // frequency k/n on a per-policy counter, inline / encap / auto, the Hop-by-Hop template built
 // once (as ioam6_build_state does), inner header fields copied to the outer one, and the
 // encapsulating node's own data filled when it knows the IOAM namespace (no event).
@@ -177,7 +177,7 @@ interface HeadersTemplate {
 }
 
 /**
- * The headers of §1.3 (PadN, the trace option with zeroed data space, tail PadN), plus DEX in
+ * The headers of Linux's lwtunnel template (PadN, the trace option with zeroed data space, tail PadN), plus DEX in
  * the Hop-by-Hop header and E2E in a Destination Options header (RFC 9486 §4), laid out by the codec.
  */
 function headersTemplate(policy: EncapPolicy): HeadersTemplate {

@@ -1,4 +1,4 @@
-// The record of IOAM6_EVENT_TRACE (linux-ioam6.md §4), as the engine emits it: what the
+// The record of IOAM6_EVENT_TRACE (net/ipv6/ioam6.c ioam6_event, include/uapi/linux/ioam6_genl.h), as the engine emits it: what the
 // kernel would multicast on ioam6_events for the same packet.
 
 export interface TraceEventRecord {

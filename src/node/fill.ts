@@ -1,4 +1,4 @@
-// The kernel's trace fill (ioam6_fill_trace_data, linux-ioam6.md §3.2, §3.3, §2): the node
+// The kernel's trace fill (ioam6_fill_trace_data in net/ipv6/ioam6.c): the node
 // block is written just below the space already used, fields in bit order, then RemainingLen
 // shrinks by NodeLen plus the opaque snapshot's words. Overflow instead when there is no room.
 
@@ -12,7 +12,7 @@ import { type NamespaceState, type NodeState, UNAVAILABLE } from "./state.js";
 const U32_NONE = UNAVAILABLE.U32;
 
 /**
- * Words of this node's Opaque State Snapshot for `traceType` (§2.2): 0 without bit 22, else the
+ * Words of this node's Opaque State Snapshot for `traceType`: 0 without bit 22, else the
  * header word plus the schema's data. Outside NodeLen, inside the room check and RemainingLen.
  */
 export function snapshotWords(traceType: number, ns: NamespaceState): number {
@@ -76,7 +76,7 @@ export function fillTrace(b: Uint8Array, ipv6Start: number, body: number, node: 
   return "filled";
 }
 
-/** §2.2: 0x00FFFFFF without a schema; else (len/4) << 24 | schema id (an id over 24 bits spills into the length octet, as in the kernel), then the data. */
+/** The snapshot as ioam6_fill_trace_data writes it: 0x00FFFFFF without a schema; else (len/4) << 24 | schema id (an id over 24 bits spills into the length octet, as in the kernel), then the data. */
 function writeOpaqueSnapshot(b: Uint8Array, at: number, ns: NamespaceState): void {
   if (!ns.schema) return writeU32(b, at, 0x00ffffff);
   writeU32(b, at, (((ns.schema.data.length >>> 2) << 24) | ns.schema.id) >>> 0);

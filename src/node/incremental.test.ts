@@ -1,4 +1,4 @@
-// Incremental Trace against ioam-wire.md §12 (b2) → (b): node 2 inserts its 12 octets after the
+// Incremental Trace against worked packets (b2) → (b) (docs/worked-packets.md): node 2 inserts its 12 octets after the
 // trace header; Opt Data Len becomes 34, the tail PadN goes, Hdr Ext Len becomes 4, RemainingLen
 // 0 — the header then equals (b) except IOAM-Opt-Type 1 and no Overflow. Then the budget,
 // Opt Data Len and MTU limits set Overflow; without the feature the node is Linux (ignores it).

@@ -1,4 +1,4 @@
-// Incremental Trace (IOAM type 1; RFC 9197 §4.4, ioam-wire.md §3.2), which Linux ignores: a
+// Incremental Trace (IOAM type 1; RFC 9197 §4.4), which Linux ignores: a
 // node inserts its block right after the trace header, in front of older entries, and the
 // option, the Hop-by-Hop header (re-padded to 8 octets) and the IPv6 Payload Length grow.
 // No room in the RemainingLen budget, in Opt Data Len (≤ 255) or under the egress MTU → the

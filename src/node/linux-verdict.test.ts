@@ -1,5 +1,5 @@
-// linuxOptionVerdict() follows ipv6_hop_ioam's order of checks (linux-ioam6.md §3.1); the
-// packets are written by hand from the spec's byte layouts, not by our encoder.
+// linuxOptionVerdict() follows ipv6_hop_ioam's order of checks (net/ipv6/exthdrs.c); the
+// packets are written by hand from the RFC 9197 / RFC 9486 byte layouts, not by our encoder.
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -31,7 +31,7 @@ function verdict(hbh: string, ingress?: LinuxIngressState) {
 
 const ENABLED_NS1: LinuxIngressState = { ioam6Enabled: true, namespaces: new Set([1]) };
 const DISABLED: LinuxIngressState = { ioam6Enabled: false, namespaces: { has: () => true } };
-// ioam-wire.md §12 (a): PadN, trace ns 1, NodeLen 1, RemainingLen 1, type 0x800000, 12 octets.
+// Worked packet (a) (docs/worked-packets.md): PadN, trace ns 1, NodeLen 1, RemainingLen 1, type 0x800000, 12 octets.
 const TRACE_A = "3a0301003116000000010801800000000000000" + "03e0000023f00000101020000";
 
 describe("linuxOptionVerdict()", () => {

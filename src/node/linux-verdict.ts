@@ -7,7 +7,7 @@ import { TRACE_TOO_SHORT, checkTraceOption, traceNamespaceId, traceNodeLenMatche
 /** Verdicts in the order the kernel checks them; "process" means fill the trace. */
 export const LINUX_VERDICTS = [
   "process",
-  "drop-misaligned", // §3.1 step 1, even when IOAM is disabled on the interface
+  "drop-misaligned", // step 1, even when IOAM is disabled on the interface
   "ignore-disabled", // step 2: conf.<ingress>.ioam6_enabled = 0
   "drop-short-option", // step 3: Opt Data Len < 2
   "ignore-not-prealloc", // step 4: IOAM-Opt-Type ≠ 0

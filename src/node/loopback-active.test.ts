@@ -1,4 +1,4 @@
-// Loopback and Active flags (RFC 9322; ioam-wire.md §7), beyond Linux: a loopback copy goes
+// Loopback and Active flags (RFC 9322), beyond Linux: a loopback copy goes
 // back to the source only for Trace-Type 0x800000, truncated after the trace, L cleared, from
 // the node's own address; an Active packet ends at the decapsulating node.
 

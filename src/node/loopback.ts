@@ -1,4 +1,4 @@
-// IOAM Loopback (RFC 9322 §4; ioam-wire.md §7): a node that receives a trace with the L flag
+// IOAM Loopback (RFC 9322 §4): a node that receives a trace with the L flag
 // and Trace-Type exactly 0x800000 sends a truncated copy — the IPv6 header and the trace,
 // nothing after it — back to the packet's source, from its own address, with L cleared in
 // the copy. The original packet continues unchanged.

@@ -1,5 +1,5 @@
-// Proof of Transit against ioam-wire.md §8's worked example (CML 94 on the full path, 50 with
-// node 2 skipped; packet (e) of §12 on the wire), and property tests with primes ≥ 2^61 and
+// Proof of Transit against the worked example of docs/worked-packets.md (CML 94 on the full path, 50 with
+// node 2 skipped; packet (e) on the wire), and property tests with primes ≥ 2^61 and
 // random keys: the full path verifies; a skipped node or a wrong share fails; plain POT cannot
 // see reordering, Ordered POT can.
 
@@ -25,7 +25,7 @@ const SPEC_NODES: PotNodeKey[] = [
 ];
 const SPEC_VERIFIER: PotVerifierKey = { ...SPEC_NODES[2]!, secret: 17n };
 
-describe("proof of transit: the worked example of §8", () => {
+describe("proof of transit: the worked example of docs/worked-packets.md", () => {
   it("gives CML 56, 100, 94 along the path and verifies; 50 with node 2 skipped fails", () => {
     const rnd = 77n;
     const cmls: bigint[] = [];
@@ -44,7 +44,7 @@ describe("proof of transit: the worked example of §8", () => {
     assert.equal(verifier.secret, 17n);
   });
 
-  it("puts PktID 77 and Cumulative 94 on the wire, as packet (e) of §12 carries them", () => {
+  it("puts PktID 77 and Cumulative 94 on the wire, as worked packet (e) carries them", () => {
     const p = buildPacket({ src: "2001:db8::1", dst: "2001:db8::2", options: [{ kind: "pot", namespaceId: 1, potType: 0, flags: 0, random: 0n, cumulative: 0n, header: "hop" }], upper: { kind: "icmp-echo" } });
     const opt = 44;
     potIngress(p, opt, 77n, SPEC_NODES[0]!);
@@ -145,7 +145,7 @@ describe("proof of transit through the engine: encap adds, transit nodes update,
     return { p, c, got };
   };
 
-  it("carries RND 77 and, after node 2, CML 100 (§8's table); the verifier accepts", () => {
+  it("carries RND 77 and, after node 2, CML 100 (the worked example); the verifier accepts", () => {
     const { p, c, got } = run(SPEC_NODES[1]);
     const o = decodePacket(p).options[0]!;
     assert.ok(o.kind === "pot");

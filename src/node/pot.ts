@@ -1,4 +1,4 @@
-// Proof of Transit (draft-ietf-sfc-proof-of-transit §3–§5; ioam-wire.md §8): Shamir secret
+// Proof of Transit (draft-ietf-sfc-proof-of-transit §3–§5): Shamir secret
 // sharing over GF(p). Each node adds its share of POLY-1 + POLY-2 at its x, weighted by its
 // Lagrange coefficient, to the Cumulative; the verifier accepts iff CML = SECRET + RND (mod p).
 // Ordered POT XORs RND‖CML with a mask shared by each pair of neighbours, so a node that

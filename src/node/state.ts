@@ -1,5 +1,5 @@
 // An IOAM node's state, as the Linux kernel holds it per network namespace
-// (linux-ioam6.md §2, §6, §7): node ids, per-interface enable and ids, IOAM namespaces with
+// (net/ipv6/ioam6.c, Documentation/networking/ioam6-sysctl.rst): node ids, per-interface enable and ids, IOAM namespaces with
 // their data and schema. Defaults and "not available" values are the kernel's.
 
 import type { PotNodeKey, PotVerifierKey } from "./pot.js";
@@ -26,7 +26,7 @@ export interface NamespaceState {
   wideHi: number;
   wideLo: number;
   schema?: SchemaState;
-  /** Sub-second format of timestamps (ioam-wire.md §3.5): Linux writes microseconds; PTP is nanoseconds. */
+  /** Sub-second format of timestamps (RFC 9197 §5): Linux writes microseconds; PTP is nanoseconds. */
   tsFormat: TimestampFormat;
 }
 

@@ -1,5 +1,5 @@
 // Transit: what the kernel does with a received packet's Hop-by-Hop header (ip6_parse_tlv and
-// ipv6_hop_ioam; linux-ioam6.md §3). Options are walked with the kernel's rules — at most 7
+// ipv6_hop_ioam in net/ipv6/exthdrs.c). Options are walked with the kernel's rules — at most 7
 // octets of consecutive padding, PadN all zeros, at most 8 non-padding options, unknown
 // options by their action bits — and each IOAM option gets the kernel's verdict, fill and
 // event. Any failure drops the packet, counted as Ip6InHdrErrors, as the kernel counts it.

@@ -1,6 +1,6 @@
 // The upper-layer checksum over the IPv6 pseudo-header (RFC 8200 §8.1, RFC 768, RFC 4443
-// §2.3): the ICMPv6 checksum of the ioam-wire.md §12 packets, UDP's 0 → 0xFFFF rule, and the
-// SRH's final segment in the pseudo-header. Checked against a plain sum written here.
+// §2.3): the ICMPv6 checksum of the worked packets (docs/worked-packets.md), UDP's 0 → 0xFFFF
+// rule, and the SRH's final segment in the pseudo-header. Checked against a plain sum written here.
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -34,7 +34,7 @@ function zeroed(b: Uint8Array, o: number, at: number): Uint8Array {
   return u;
 }
 
-// ioam-wire.md §12 (a)–(e): every packet ends in the same ICMPv6 echo request (checksum 47 32).
+// Worked packets (a)–(e) (docs/worked-packets.md): every packet ends in the same ICMPv6 echo request (checksum 47 32).
 const WORKED: Array<[name: string, hex: string, upperAt: number]> = [
   ["(a)", `60000000002c003e${ADDRS} 3a030100311600000001080180000000000000003e0000023f00000101020000 ${ICMP}`, 72],
   ["(b)", `600000000034003d${ADDRS} 3a0401003122000001001c00d00000003e000002000500060ee6b2803f000001000100021dcd6500 ${ICMP}`, 80],
@@ -44,7 +44,7 @@ const WORKED: Array<[name: string, hex: string, upperAt: number]> = [
   ["(e)", `60000000002c0040${ADDRS} 3a030100311600020001000000000000 0000004d 00000000 0000005e 01020000 ${ICMP}`, 72],
 ];
 
-describe("upperLayerChecksum() on the ioam-wire.md §12 packets", () => {
+describe("upperLayerChecksum() on the worked packets", () => {
   for (const [name, hex, at] of WORKED) {
     it(`gives 0x4732 for the ICMPv6 echo request of ${name}, as its bytes say`, () => {
       const b = bytes(hex);

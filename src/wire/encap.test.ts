@@ -1,5 +1,5 @@
 // IPv6-in-IPv6 encapsulation, decapsulation and inline Hop-by-Hop insertion as Linux's ioam6
-// lwtunnel does them (linux-ioam6.md §1.3, §5.2 steps 4–5, §8). Packets and expected bytes
+// lwtunnel does them (net/ipv6/ioam6_iptunnel.c). Packets and expected bytes
 // are written by hand; the inner checksums were computed independently of ioamkit.
 
 import assert from "node:assert/strict";
@@ -20,11 +20,11 @@ function bytes(hex: string): Uint8Array {
 }
 // UDP 4000 → 5000, "ioam", checksum 0xb65c; traffic class 0x2e, flow label 0x12345, hop limit 63.
 const UDP = bytes(`62e12345 000c 11 3f ${ADDRS} | 0fa0 1388 000c b65c 696f616d`);
-// ICMPv6 echo request of ioam-wire.md §12 (checksum 0x4732), no extension header.
+// ICMPv6 echo request of the worked packets (checksum 0x4732), no extension header.
 const ICMP = bytes(`60000000 000c 3a 40 ${ADDRS} | 8000 4732 12340001 696f616d`);
-// ioam-wire.md §12 (a): already has a Hop-by-Hop header.
+// Worked packet (a): already has a Hop-by-Hop header.
 const WITH_HBH = bytes(`60000000002c003e${ADDRS} 3a030100311600000001080180000000000000003e0000023f00000101020000 8000473212340001696f616d`);
-// linux-ioam6.md §1.3: trace prealloc type 0x800000 ns 123 size 4, after the Next Header octet.
+// Linux's lwtunnel template (docs/worked-packets.md): trace prealloc type 0x800000 ns 123 size 4, after the Next Header octet.
 const TEMPLATE_TAIL = "02 0100 310e0000 007b0801 80000000 00000000 01020000";
 const TRACE = parseOptionWords("trace prealloc type 0x800000 ns 123 size 4".split(" "));
 const OUTER = { src: "2001:db8:1::2", dst: "2001:db8:2::2" };

@@ -1,4 +1,4 @@
-// IOAM carriage the way Linux's ioam6 lwtunnel does it (linux-ioam6.md §5.2 steps 4–5, §8;
+// IOAM carriage the way Linux's ioam6 lwtunnel does it (net/ipv6/ioam6_iptunnel.c ioam6_do_inline / ioam6_do_encap;
 // RFC 9486 §4 C4): IPv6-in-IPv6 encapsulation with the IOAM options in an outer Hop-by-Hop
 // header (Next Header 41), its decapsulation, and "inline" insertion of a Hop-by-Hop header
 // into the packet itself. The options are laid out by build.ts (Linux padding).
@@ -105,7 +105,7 @@ export function decapsulateIpv6(outer: Uint8Array): Decapsulated {
  * after the IPv6 header (its Next Header = the old one, IPv6 Next Header 0, Payload Length
  * grown; the options' `header` is ignored). Returns undefined when the packet already has a
  * Hop-by-Hop header: Linux then sends it unchanged (no merge, no second header;
- * linux-ioam6.md §5.2 step 4).
+ * ioam6_do_inline in net/ipv6/ioam6_iptunnel.c).
  * Upper-layer checksums stay valid: extension headers are not in the pseudo-header.
  */
 export function insertHopByHop(packet: Uint8Array, options: OptionSpec[]): Uint8Array | undefined {

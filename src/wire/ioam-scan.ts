@@ -1,6 +1,7 @@
 // The fast path: finds every IOAM option of a packet in place, with no allocation per packet
-// (smoltcp-style checked view). Used by the benchmark, the node engine and the data plane;
-// decodePacket builds records on top of the same walkers (tlvEnd, extHeaderLength).
+// (smoltcp-style checked view). Used by the benchmarks and the Linux-rule tests; the engine
+// walks its one Hop-by-Hop header itself, with the kernel's stricter TLV rules. decodePacket
+// builds records on top of the same walkers (tlvEnd, extHeaderLength).
 //
 // Invariant: after next() returns true, bytes[optionOffset, optionEnd) is a whole option TLV
 // inside [start, end) whose type is 0x31 or 0x11; getters of a view over it stay in bounds.

@@ -1,6 +1,7 @@
-// The worked examples of linux-ioam6.md: the lwtunnel Hop-by-Hop template (§1.3), the fill
-// position of §3.2, and the bytes the kernel selftest parser expects (§9.2, §9.3).
-// Expected bytes are written by hand from the spec, never produced by our encoder.
+// Linux's worked examples: the lwtunnel Hop-by-Hop template (ioam6_build_state), the fill
+// position of ioam6_fill_trace_data, and the bytes the kernel selftest parser expects
+// (tools/testing/selftests/net/ioam6.sh and ioam6_parser.c).
+// Expected bytes are written by hand from the kernel's layouts, never produced by our encoder.
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -24,7 +25,7 @@ function traceSpec(size: number): PacketSpec {
   return { src: "2001:db8::1", dst: "2001:db8::2", options, upper: { kind: "icmp-echo", id: 0x1234, seq: 1, data: bytes("696f616d") } };
 }
 
-// §1.3: `trace prealloc type 0x800000 ns 123 size S`, empty. Next Header 0x3a (ICMPv6, inline).
+// The template: `trace prealloc type 0x800000 ns 123 size S`, empty. Next Header 0x3a (ICMPv6, inline).
 //          NH ExtLen PadN  | 31 10+S 00 00 | ns    NodeLen 1, RemLen S/4 | type<<8  | data | tail PadN
 const TEMPLATES: Array<[size: number, hex: string]> = [
   [4, `3a 02 01 00 | 31 0e 00 00 | 00 7b 08 01 | 80 00 00 00 | ${zeros(4)} | 01 02 00 00`],
@@ -33,7 +34,7 @@ const TEMPLATES: Array<[size: number, hex: string]> = [
   [244, `3a 20 01 00 | 31 fe 00 00 | 00 7b 08 3d | 80 00 00 00 | ${zeros(244)} | 01 02 00 00`],
 ];
 
-describe("the lwtunnel Hop-by-Hop template (linux-ioam6.md §1.3)", () => {
+describe("the lwtunnel Hop-by-Hop template", () => {
   for (const [size, hex] of TEMPLATES) {
     it(`buildPacket lays out size ${size} byte for byte as Linux does`, () => {
       const want = bytes(hex);
@@ -69,7 +70,7 @@ describe("the lwtunnel Hop-by-Hop template (linux-ioam6.md §1.3)", () => {
   });
 });
 
-describe("the fill position of linux-ioam6.md §3.2", () => {
+describe("the fill position of ioam6_fill_trace_data", () => {
   // Type 0xF00000 (NodeLen 4), RemainingLen 8: 32 zero octets of data space, ns 123.
   const head = (remLen: string) => `60000000 003c 00 40 ${ADDRS} | 3a 05 01 00 | 31 2a 00 00 | 00 7b 20 ${remLen} | f0 00 00 00`;
   const before = bytes(`${head("08")} | ${zeros(32)} | ${ECHO}`);
@@ -97,7 +98,7 @@ describe("the fill position of linux-ioam6.md §3.2", () => {
   });
 });
 
-// §9.3: what ioam6_parser.c checks on the trace that leaves Alpha (OUTPUT) or Beta (INPUT),
+// What ioam6_parser.c checks on the trace that leaves Alpha (OUTPUT) or Beta (INPUT),
 // for `trace prealloc type <bit> ns 123 size <bit size>`: RemLen 0 after the one node.
 const SCHEMA = "736f6d657468696e6720746861742077696c6c20626520346e2d616c69676e6564"; // 33 octets
 const ALPHA_OSS = { schemaId: 777, data: bytes(`${SCHEMA} 000000`) };
@@ -138,12 +139,12 @@ const BETA: Row[] = [
 
 const hex2 = (v: number) => v.toString(16).padStart(2, "0");
 
-/** The option of §9.2's output_bitN / input_bitN: ns 123, O 0, RemLen 0, one node of size S. */
+/** The option of ioam6.sh's output_bitN / input_bitN: ns 123, O 0, RemLen 0, one node of size S. */
 function checkRow([bit, nodeHex, expect]: Row): void {
   const size = bytes(nodeHex).length;
   const nodeLen = bit === 22 ? 0 : bit >= 8 && bit <= 10 ? 2 : 1;
   const type = (0x800000 >>> bit).toString(16).padStart(6, "0");
-  // §9.3: Hdr Ext Len = (4 + 4 + 8 + size + size % 8) / 8 − 1; trailing PadN when size % 8 ≠ 0.
+  // ioam6_parser.c: Hdr Ext Len = (4 + 4 + 8 + size + size % 8) / 8 − 1; trailing PadN when size % 8 ≠ 0.
   const extLen = (4 + 4 + 8 + size + (size % 8)) / 8 - 1;
   const hbh = `3a ${hex2(extLen)} 01 00 | 31 ${hex2(10 + size)} 00 00 | 00 7b ${hex2(nodeLen << 3)} 00 | ${type} 00 | ${nodeHex} | ${size % 8 ? "01 02 00 00" : ""}`;
   const plen = (extLen + 1) * 8 + 12;
@@ -155,7 +156,7 @@ function checkRow([bit, nodeHex, expect]: Row): void {
   else assert.deepEqual(t.nodes[0], expect);
 }
 
-// §9.2 rows with nothing or one Beta block written, as option bytes (ns, O/NodeLen, RemLen).
+// ioam6.sh rows with nothing or one Beta block written, as option bytes (ns, O/NodeLen, RemLen).
 const STATES: Array<[test: string, hex: string, overflow: boolean, nodeLen: number, remLen: number, nodes: TraceNode[]]> = [
   ["output_undef_ns", "31 0e 00 00 | 00 00 08 01 | 80 00 00 00 | 00 00 00 00", false, 1, 1, []],
   ["output_no_room", "31 0e 00 00 | 00 7b 14 01 | c0 00 00 00 | 00 00 00 00", true, 2, 1, []],
@@ -164,7 +165,7 @@ const STATES: Array<[test: string, hex: string, overflow: boolean, nodeLen: numb
   ["input_size12", "31 16 00 00 | 00 7b 08 02 | 80 00 00 00 | 00 00 00 00 00 00 00 00 | 3f 00 00 02", false, 1, 2, [{ hopLimit: 63, nodeId: 2 }]],
 ];
 
-describe("what the kernel selftest parser expects (linux-ioam6.md §9.3)", () => {
+describe("what the kernel selftest parser expects (tools/testing/selftests/net/ioam6_parser.c)", () => {
   for (const [test, hex, overflow, nodeLen, remLen, nodes] of STATES) {
     it(`reads ${test}'s header triple and data`, () => {
       const opt = bytes(hex);

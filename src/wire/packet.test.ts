@@ -1,5 +1,5 @@
-// The worked packets of shared/spec/ioam-wire.md §12 and linux-ioam6.md §1.3, decoded to the
-// values the specs state. Expected values are written from the specs, never from our encoder.
+// The worked packets of docs/worked-packets.md and Linux's lwtunnel template, decoded to the
+// values the RFCs state. Expected values are written by hand, never from our encoder.
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -15,20 +15,20 @@ function pkt(hex: string): Uint8Array {
   return b;
 }
 
-// §12 (a): Pre-allocated trace 0x800000, 12-octet data list, after two nodes.
+// (a): Pre-allocated trace 0x800000, 12-octet data list, after two nodes.
 const A = pkt(`60000000002c003e${ADDRS} 3a030100311600000001080180000000000000003e0000023f00000101020000 ${ICMP}`);
-// §12 (b): type 0xD00000, 24-octet list, full, Overflow set by a third node.
+// (b): type 0xD00000, 24-octet list, full, Overflow set by a third node.
 const B = pkt(`600000000034003d${ADDRS} 3a0401003122000001001c00d00000003e000002000500060ee6b2803f000001000100021dcd6500 ${ICMP}`);
-// §12 (b2): the same data as Incremental trace after the first node.
+// (b2): the same data as Incremental trace after the first node.
 const B2 = pkt(`60000000002c003f${ADDRS} 3a0301003116000101001803d00000003f000001000100021dcd650001020000 ${ICMP}`);
-// §12 (c): E2E in a Destination Options header, option type 0x11.
+// (c): E2E in a Destination Options header, option type 0x11.
 const C = pkt(`6000000000243c40${ADDRS} 3a02010011120003000170000000002a6553f1001dcd6500 ${ICMP}`);
-// §12 (d): DEX in Hop-by-Hop, option type 0x11, Flow ID 7, Sequence 9.
+// (d): DEX in Hop-by-Hop, option type 0x11, Flow ID 7, Sequence 9.
 const D = pkt(`600000000024004020010db8000000000000000000000001 20010db8000000000000000000000002 3a02010011120004000100c0c000000000000007000000098000473212340001696f616d`);
-// §12 (e): POT type 0 with the §8 example values RND 77, CML 94.
+// (e): POT type 0 with the proof-of-transit example values RND 77, CML 94.
 const E = pkt(`60000000002c004020010db8000000000000000000000001 20010db8000000000000000000000002 3a030100311600020001000000000000 0000004d 00000000 0000005e 01020000 ${ICMP}`);
 
-describe("decodePacket() on the ioam-wire.md §12 worked packets", () => {
+describe("decodePacket() on the worked packets", () => {
   it("reads (a): two nodes of a 0x800000 pre-allocated trace, newest first", () => {
     const r = decodePacket(A);
     assert.equal(r.ipv6.payloadLength, 44);
@@ -110,7 +110,7 @@ describe("decodePacket() on the ioam-wire.md §12 worked packets", () => {
   });
 });
 
-describe("decodePacket() on the Linux lwtunnel template (linux-ioam6.md §1.3)", () => {
+describe("decodePacket() on the Linux lwtunnel template", () => {
   it("reads ns 123, size 4, an empty 0x800000 trace with its trailing PadN", () => {
     const hbh = "3a020100310e0000007b080180000000000000000102" + "0000";
     const r = decodePacket(pkt(`60000000002400${"40"}${ADDRS}${hbh}${ICMP}`));

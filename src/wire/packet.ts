@@ -1,4 +1,4 @@
-// A whole IPv6 packet as the canonical record (design.md "The canonical decoded record"):
+// A whole IPv6 packet as the canonical record (docs/architecture.md, "The canonical record"):
 // fixed header, extension header chain, every IOAM option, upper layer.
 
 import { IoamError } from "../errors.js";

@@ -78,7 +78,7 @@ describe("ioam", () => {
   it("encodes what it is told and decodes it back", () => {
     const hex = ioam(["encode", "--src", "2001:db8::1", "--dst", "2001:db8::2", "trace", "prealloc", "type", "0x800000", "ns", "123", "size", "4"]);
     assert.equal(hex.code, 0);
-    // linux-ioam6.md §1.3: the lwtunnel's HbH for ns 123, size 4
+    // Linux's lwtunnel template (docs/worked-packets.md): the HbH for ns 123, size 4
     assert.match(hex.out, /3a020100310e0000007b08018000000000000000010200008000/);
     const rec = JSON.parse(ioam(["decode", "--json", hex.out.trim()]).out) as { options: Array<{ namespaceId: number; remainingLen: number }> };
     assert.equal(rec.options[0]!.namespaceId, 123);

@@ -3,7 +3,7 @@
 // request itself: for the same line, the RTM_NEWROUTE/RTM_DELROUTE ioam sends equals the one
 // `ip -6 route` sends (both captured with strace; seq, pid and attribute padding masked, see
 // normaliseRequest). `tunsrc` (unknown to iproute2 6.1) is checked against hand-written bytes
-// from spec §5.1, the printer against `ip monitor file` fed with hand-written dumps.
+// from include/uapi/linux/ioam6_iptunnel.h, the printer against `ip monitor file` fed with hand-written dumps.
 // On a kernel that has the lwtunnel the same tests check the routes really exist.
 
 import assert from "node:assert/strict";
@@ -125,7 +125,7 @@ describe("ioam route over rtnetlink, with iproute2 as the oracle", { skip }, () 
     }
   });
 
-  it("sends tunsrc (unknown to iproute2 6.1) exactly as spec §5.1 lays it out", () => {
+  it("sends tunsrc (unknown to iproute2 6.1) exactly as ioam6_iptunnel.h lays it out", () => {
     const line = "2001:db8:abc::/48 encap ioam6 freq 2/5 mode auto tunsrc 2001:db8:1::1 tundst 2001:db8:1::200 trace prealloc type 0x800000 ns 7 size 8 dev vA";
     const run = straceSends([process.execPath, IOAM_MAIN, "--netns", ns, "route", "add", ...line.split(" ")], { ...process.env, PATH: bin.path });
     const [msg] = routeMessages(run.messages, RTM.NEWROUTE);
@@ -161,7 +161,7 @@ describe("ioam route over rtnetlink, with iproute2 as the oracle", { skip }, () 
     }
   });
 
-  it("prints dumps built from spec §5.1 as ip monitor prints them", () => {
+  it("prints dumps built from ioam6_iptunnel.h as ip monitor prints them", () => {
     const idx = oif.toString(16).padStart(2, "0");
     const common = `08 00 0f 00 fe 00 00 00  24 00 0c 00 ${"00 ".repeat(32)}`; // RTA_TABLE main, RTA_CACHEINFO
     // The kernel nests RTA_ENCAP without NLA_F_NESTED (nla_nest_start_noflag), and iproute2

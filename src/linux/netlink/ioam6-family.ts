@@ -1,4 +1,4 @@
-// The IOAM6 Generic Netlink family (include/uapi/linux/ioam6_genl.h; linux-ioam6.md §4, §6):
+// The IOAM6 Generic Netlink family (include/uapi/linux/ioam6_genl.h, net/ipv6/ioam6.c):
 // IOAM namespaces and schemas of the caller's network namespace, and the ioam6_events group.
 
 import { IoamError } from "../../errors.js";
@@ -32,7 +32,7 @@ export interface Ioam6Schema {
   namespace?: number;
 }
 
-/** One IOAM6_EVENT_TRACE: what a kernel IOAM node filled (linux-ioam6.md §4). */
+/** One IOAM6_EVENT_TRACE: what a kernel IOAM node filled (ioam6_event in net/ipv6/ioam6.c). */
 export interface Ioam6TraceEvent {
   namespaceId: number;
   nodeLen: number;

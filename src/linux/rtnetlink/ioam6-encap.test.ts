@@ -1,6 +1,6 @@
-// The IOAM6_IPTUNNEL_* attributes against bytes written by hand from linux-ioam6.md §5.1
+// The IOAM6_IPTUNNEL_* attributes against bytes written by hand from include/uapi/linux/ioam6_iptunnel.h
 // (numbers, lengths, iproute2's order FREQ_K, FREQ_N, MODE, [SRC], [DST], TRACE) and the
-// trace header layout of §1.2 (type << 8, RemainingLen = size / 4, NodeLen left to the kernel).
+// trace header layout of RFC 9197 §4.4.1 (type << 8, RemainingLen = size / 4, NodeLen left to the kernel).
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -14,7 +14,7 @@ const addr = (s: string) => parseIpv6Address(s)!;
 const inline: Ioam6Encap = { freq: { k: 1, n: 1 }, mode: "inline", trace: { traceType: 0x800000, namespaceId: 123, size: 4 } };
 
 describe("encodeIoam6Encap()", () => {
-  it("writes an inline trace as spec §5.1 lays it out", () => {
+  it("writes an inline trace as include/uapi/linux/ioam6_iptunnel.h lays it out", () => {
     assert.deepEqual(encodeIoam6Encap(inline), hex(`
       08 00 04 00 01 00 00 00   # FREQ_K = 1
       08 00 05 00 01 00 00 00   # FREQ_N = 1

@@ -1,5 +1,5 @@
 // The ioam6 lightweight tunnel as rtnetlink carries it (include/uapi/linux/ioam6_iptunnel.h;
-// linux-ioam6.md §5.1): RTA_ENCAP_TYPE = LWTUNNEL_ENCAP_IOAM6 and the IOAM6_IPTUNNEL_*
+// include/uapi/linux/ioam6_iptunnel.h): RTA_ENCAP_TYPE = LWTUNNEL_ENCAP_IOAM6 and the IOAM6_IPTUNNEL_*
 // attributes nested in RTA_ENCAP. Pure: bytes in, bytes out.
 
 import { ConfigError } from "../../errors.js";

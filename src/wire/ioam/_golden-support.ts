@@ -1,4 +1,4 @@
-// Shared by the golden byte tests of the IOAM option bodies (ioam-wire.md §3–§6, RFC 9197
+// Shared by the golden byte tests of the IOAM option bodies (RFC 9197
 // §4.4–§4.6, RFC 9326 §3): hand-written option hex → bytes, decode, guarded re-encode.
 // No assertions here (wire/ imports no `node:` module); the tests assert on what it returns.
 

@@ -1,6 +1,6 @@
-// Golden bytes for the other IOAM option bodies: POT (ioam-wire.md §4, RFC 9197 §4.5), E2E
+// Golden bytes for the other IOAM option bodies: POT (RFC 9197 §4.5), E2E
 // (§5, RFC 9197 §4.6), DEX (§6, RFC 9326 §3), an unknown IOAM-Opt-Type, and options too
-// short for their type (§13 checklist items 2–4). Written by hand, never by our encoder.
+// short for their type (RFC 9197 §4.5–§4.6, RFC 9326 §3). Written by hand, never by our encoder.
 //
 // +---------------+---------------+---------------+---------------+
 // |  Option Type  | Opt Data Len  |   Reserved    | IOAM-Opt-Type |

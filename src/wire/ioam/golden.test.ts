@@ -1,5 +1,5 @@
-// Golden bytes for the trace options (ioam-wire.md §3, RFC 9197 §4.4, linux-ioam6.md §2):
-// every IOAM-Trace-Type bit alone, the §4.4.3 combinations, Incremental, and each flag.
+// Golden bytes for the trace options (RFC 9197 §4.4; ioam6_fill_trace_data in net/ipv6/ioam6.c):
+// every IOAM-Trace-Type bit alone, the RFC 9197 §4.4.3 combinations, Incremental, and each flag.
 // Every constant and every expected value is written by hand, never by our encoder.
 //
 // Option TLV (RFC 9486 §3) and Pre-allocated / Incremental trace (RFC 9197 §4.4.1):
@@ -112,7 +112,7 @@ describe("golden Pre-allocated Trace bytes, one Trace-Type bit at a time", () =>
 });
 
 // 0xFFF002 = bits 0–11 + 22, NodeLen 8 + 2·3 + 1 = 15, OSS with schema 777 (36 octets):
-// the selftest's Alpha values (linux-ioam6.md §9.3), 60 + 4 + 36 = 100 octets.
+// the selftest's Alpha values (tools/testing/selftests/net/ioam6.sh), 60 + 4 + 36 = 100 octets.
 const FULL_NODE_HEX = `40 00 00 01 | ff ff 00 65 | ff ff ff ff | ff ff ff ff | ff ff ff ff | de ad be ef | 00 00 05 dc | ff ff ff ff
   | 40 00 00 00 00 a9 8a c7 | ff ff ff ff 00 01 8a ed | ca fe c0 ca f0 0d c0 de | ff ff ff ff
   | 09 00 03 09 | 736f6d657468696e6720746861742077696c6c20626520346e2d616c69676e6564 000000`;

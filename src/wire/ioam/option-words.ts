@@ -1,5 +1,5 @@
 // The words that describe an IOAM option, shared by `ioam encode`, routes, `ioam apply` and
-// labs (design.md "The `ioam` command"):
+// labs (docs/architecture.md, "Option words"):
 //   trace prealloc|incremental type T ns N size S [flags loopback,active]
 //   pot ns N [type P] [random R] [cumulative C] [profile NAME]
 //   e2e ns N type T [seq S] [ts SEC[.FRAC]]

@@ -32,7 +32,7 @@ export type TraceFieldName =
   | "nsDataWide"
   | "bufferOccupancy";
 
-/** The node record's keys for the values of the fixed fields (design.md's node names). */
+/** The node record's keys for the values of the fixed fields (docs/architecture.md, "The canonical record"). */
 export type TraceNodeKey =
   | "hopLimit"
   | "nodeId"

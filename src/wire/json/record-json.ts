@@ -1,4 +1,4 @@
-// The canonical record as JSON (design.md): 64-bit values and opaque bytes as "0x…" strings,
+// The canonical record as JSON (docs/architecture.md, "The canonical record"): 64-bit values and opaque bytes as "0x…" strings,
 // Trace-Types as "0x" + 6 hex digits. Written straight into bytes (JsonBytes) because
 // `decode --json` must keep up with hundreds of thousands of records a second.
 

@@ -1,4 +1,4 @@
-// Compares packets, field by field, with what tshark 4.0 decodes from them (design.md's
+// Compares packets, field by field, with what tshark 4.0 decodes from them (docs/architecture.md's
 // oracle): every IOAM field tshark reports must equal our decoder's record, and tshark may
 // report no field the mapping table does not know. Shared by the corpus and engine tests.
 

@@ -1,4 +1,4 @@
-// The tshark oracle (design.md): our encoder writes a corpus of ≥ 500 packets into a pcapng
+// The tshark oracle (docs/architecture.md, "Tests and oracles"): our encoder writes a corpus of ≥ 500 packets into a pcapng
 // file, tshark 4.0 decodes it, and every IOAM field tshark reports must equal our decoder's
 // record. Skips without tshark outside CI; in CI (CI=true) it must run.
 
