@@ -31,7 +31,7 @@ function extackOf(bytes: Uint8Array, dv: DataView, from: number, end: number): s
 export function readAck(bytes: Uint8Array, dv: DataView, off: number, avail: number): Ack | undefined {
   if (avail < NLMSG_HDRLEN + 4 + NLMSG_HDRLEN) return undefined;
   const flags = dv.getUint16(off + 6, true);
-  const errno = -dv.getInt32(off + NLMSG_HDRLEN, true);
+  const errno = -dv.getInt32(off + NLMSG_HDRLEN, true) | 0; // | 0: an ACK is 0, not -0
   const orig = off + NLMSG_HDRLEN + 4;
   const seq = dv.getUint32(orig + 8, true);
   if (!(flags & NLM_F.ACK_TLVS)) return { errno, seq, extack: undefined };
