@@ -10,11 +10,13 @@ import { readAck } from "./ack.js";
 import { NF_VERDICT, NFQA_CFG_F, NFQNL_CFG_CMD, NFQNL_COPY } from "./constants.js";
 import { type QueueConfig, encodeQueueConfig } from "./config.js";
 import { type NlSocket, type NlSocketCounters, nfqueueAddon } from "./native.js";
+import { bindRefusalReason } from "./proc.js";
 import { NFQ_PACKET_TYPE, NFQ_PARSE, NfqPacketView } from "./packet-view.js";
 import { checkOptions, type NfqueueOptions, resolveOptions, type ResolvedOptions } from "./options.js";
 import { VerdictWriter } from "./verdict.js";
 
 export const NETLINK_NETFILTER = 12;
+const EPERM = 1;
 const EAGAIN = 11;
 const ENOBUFS = 105;
 /** recv() rounds per readiness callback, so that timers and signals get their turn. */
@@ -87,12 +89,22 @@ export class NfqueueSocket {
     const s = new NfqueueSocket(sock, opts, handler);
     sock.start(() => s.onReadable());
     try {
-      for (const q of opts.queues) await s.configure(q, s.bindConfig(), `binding NFQUEUE queue ${q} (needs CAP_NET_ADMIN and CONFIG_NETFILTER_NETLINK_QUEUE; one process per queue)`);
+      for (const q of opts.queues) await s.bind(q);
     } catch (e) {
       s.close();
       throw e;
     }
     return s;
+  }
+
+  /** Binds one queue; an EPERM says whether another socket holds it or privileges are missing. */
+  private async bind(queue: number): Promise<void> {
+    try {
+      await this.configure(queue, this.bindConfig(), `binding NFQUEUE queue ${queue}`);
+    } catch (e) {
+      if (!(e instanceof KernelError) || e.errno !== EPERM) throw e;
+      throw new KernelError(`binding NFQUEUE queue ${queue} (${bindRefusalReason(queue, this.sock.info().portId)})`, EPERM, e.extack);
+    }
   }
 
   private bindConfig(): QueueConfig {
