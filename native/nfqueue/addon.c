@@ -1,7 +1,7 @@
 /*
  * N-API binding of nlsock.c for Node: class NlSocket(protocol, rcvbuf, sndbuf) with
  * start(callback), stop(), recv(buf, slotSize, out), send(buf, length), counters(), info(),
- * ref(), unref(), close(). Readiness comes from libuv (uv_poll on the socket, level
+ * enableTimestamps(), ref(), unref(), close(). Readiness comes from libuv (uv_poll on the socket, level
  * triggered) and calls the one JavaScript callback, which drains with recv() — so there is
  * no allocation per packet here, and no JavaScript object per datagram. Plain C against
  * node_api.h (Node-API 8), context-aware: one socket per worker thread works.
@@ -236,6 +236,14 @@ static napi_value Send(napi_env env, napi_callback_info info) {
   return number(env, (double)nls_send(&s->nl, buf, (size_t)n));
 }
 
+/* enableTimestamps(): 0 or -errno. */
+static napi_value EnableTimestamps(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  struct sock *s = unwrap(env, info, &argc, NULL);
+  if (!s) return NULL;
+  return number(env, s->nl.fd < 0 ? -EBADF : nls_enable_timestamps(&s->nl));
+}
+
 static void put(napi_env env, napi_value obj, const char *key, double v) {
   napi_set_named_property(env, obj, key, number(env, v));
 }
@@ -274,6 +282,7 @@ NAPI_MODULE_INIT() {
       {"send", NULL, Send, NULL, NULL, NULL, napi_default, NULL},
       {"counters", NULL, Counters, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},
+      {"enableTimestamps", NULL, EnableTimestamps, NULL, NULL, NULL, napi_default, NULL},
       {"ref", NULL, Ref, NULL, NULL, NULL, napi_default, NULL},
       {"unref", NULL, Unref, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, Close, NULL, NULL, NULL, napi_default, NULL},

@@ -135,6 +135,11 @@ long nls_send(struct nls *s, const uint8_t *buf, size_t len) {
   }
 }
 
+int nls_enable_timestamps(struct nls *s) {
+  int one = 1;
+  return setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMP, &one, sizeof one) == 0 ? 0 : -errno;
+}
+
 void nls_close(struct nls *s) {
   if (s->fd >= 0) close(s->fd);
   s->fd = -1;

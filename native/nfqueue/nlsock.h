@@ -48,6 +48,12 @@ int nls_recv_batch(struct nls *s, uint8_t *buf, size_t buf_len, size_t slot_size
 /* Sends len bytes (one or more netlink messages) to the kernel; returns len or -errno. */
 long nls_send(struct nls *s, const uint8_t *buf, size_t len);
 
+/*
+ * Sets SO_TIMESTAMP on the socket: the kernel then stamps every received skb (a host-wide
+ * switch, net_enable_timestamp), so NFQUEUE messages carry NFQA_TIMESTAMP. Returns 0 or -errno.
+ */
+int nls_enable_timestamps(struct nls *s);
+
 void nls_close(struct nls *s);
 
 #endif

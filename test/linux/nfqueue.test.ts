@@ -5,6 +5,7 @@
 // one line, traffic passes with nobody listening (bypass), and overload is survived.
 
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { installQueueRules, readQueueCounters, removeQueueRules, type InstalledQueueRules } from "../../src/linux/ip6tables/queue-rules.js";
 import { buildPacket } from "../../src/wire/build.js";
@@ -123,5 +124,14 @@ describe("NFQUEUE under overload", { skip: toolSkip({ ...IPTABLES, ...TRAFGEN })
       consumer.child.kill("SIGKILL");
       await removeQueueRules(rules);
     }
+  });
+});
+
+describe("NFQUEUE without CAP_NET_ADMIN", { skip }, () => {
+  it("refuses to bind in one typed line that names the missing capability", () => {
+    const mod = new URL("../../src/linux/nfqueue/socket.js", import.meta.url).pathname;
+    const script = `import(${JSON.stringify(mod)}).then(async (m) => { try { await m.NfqueueSocket.open({ queues: [0] }, () => {}); } catch (e) { console.log(JSON.stringify([e.name, e.errnoName, e.message])); } })`;
+    const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "-e", script], { encoding: "utf8" });
+    assert.deepEqual(JSON.parse(r.stdout), ["KernelError", "EPERM", "binding NFQUEUE queue 0 (needs CAP_NET_ADMIN): Operation not permitted (EPERM)"]);
   });
 });

@@ -43,6 +43,6 @@ export function firstLine(text: string): string {
 export async function runOk(cmd: string, args: readonly string[], where: Where, what: string, input = ""): Promise<string> {
   const r = await run(cmd, args, where, input);
   if (r.code === 0) return r.stdout;
-  const hint = /permission denied|must be root/i.test(r.stderr) ? " (needs root / CAP_NET_ADMIN)" : "";
+  const hint = /permission denied|must be root|not permitted/i.test(r.stderr) ? " (needs root / CAP_NET_ADMIN)" : "";
   throw new IoamError("KERNEL", `${what}${where.netns ? ` in netns ${where.netns}` : ""}: ${cmd} failed${hint}: ${firstLine(r.stderr)}`);
 }

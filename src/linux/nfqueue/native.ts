@@ -44,6 +44,8 @@ export interface NlSocket {
   /** Sends `length` octets of `buf` to the kernel; returns octets sent or -errno. */
   send(buf: Uint8Array, length: number): number;
   counters(): NlSocketCounters;
+  /** SO_TIMESTAMP: the kernel stamps received packets host-wide, so NFQA_TIMESTAMP is sent. 0 or -errno. */
+  enableTimestamps(): number;
   info(): NlSocketInfo;
   ref(): void;
   unref(): void;

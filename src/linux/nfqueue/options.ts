@@ -15,6 +15,12 @@ export interface NfqueueOptions {
   failOpen?: boolean;
   /** Take GSO packets whole instead of having the kernel segment them (default false: IOAM is per packet). */
   gso?: boolean;
+  /**
+   * Ask the kernel to timestamp received packets (default true), so that each carries its
+   * receive time (NFQA_TIMESTAMP). Without it, packets have a timestamp only while some
+   * socket on the host has asked for them (net_enable_timestamp is host-wide).
+   */
+  timestamps?: boolean;
   /** Receive buffer (SO_RCVBUFFORCE), octets; default 16 MiB. */
   rcvbuf?: number;
   /** Datagrams per recv call (and slots in the receive buffer); default 64. */
@@ -29,6 +35,7 @@ export interface ResolvedOptions {
   maxLen: number;
   failOpen: boolean;
   gso: boolean;
+  timestamps: boolean;
   rcvbuf: number;
   sndbuf: number;
   batch: number;
@@ -60,5 +67,5 @@ export function resolveOptions(o: NfqueueOptions): ResolvedOptions {
   const batch = o.batch ?? 64;
   const slotSize = o.slotSize ?? (copyRange + SLOT_OVERHEAD + 3) & ~3;
   const sendCapacity = Math.max(1 << 18, 0x10000 + 64);
-  return { queues: o.queues, copyRange, maxLen: o.maxLen ?? 8192, failOpen: o.failOpen ?? true, gso: o.gso ?? false, rcvbuf: o.rcvbuf ?? 16 << 20, sndbuf: 2 * sendCapacity, batch, slotSize, sendCapacity };
+  return { queues: o.queues, copyRange, maxLen: o.maxLen ?? 8192, failOpen: o.failOpen ?? true, gso: o.gso ?? false, timestamps: o.timestamps ?? true, rcvbuf: o.rcvbuf ?? 16 << 20, sndbuf: 2 * sendCapacity, batch, slotSize, sendCapacity };
 }

@@ -86,6 +86,7 @@ export class NfqueueSocket {
     const sock = new (nfqueueAddon().NlSocket)(NETLINK_NETFILTER, opts.rcvbuf, opts.sndbuf);
     const { errno } = sock.info();
     if (errno !== 0) throw new KernelError("opening a NETLINK_NETFILTER socket (CONFIG_NETFILTER_NETLINK)", errno);
+    if (opts.timestamps) sock.enableTimestamps(); // best effort: without it packets carry no NFQA_TIMESTAMP
     const s = new NfqueueSocket(sock, opts, handler);
     sock.start(() => s.onReadable());
     try {
