@@ -15,7 +15,7 @@ export const FILL_WORD = 0x5e1f7e57;
 const DST = 24;
 const UDP_CHECKSUM = 6;
 
-const TRACE: OptionSpec = { kind: "trace", variant: "prealloc", namespaceId: 0x5e1f, nodeLen: 2, flags: { overflow: false, loopback: false, active: false, unknownBits: 0 }, remainingLen: 2, traceType: 0x800000, reserved: 0, nodes: [] };
+const TRACE: OptionSpec = { kind: "trace", variant: "prealloc", namespaceId: 0x5e1f, nodeLen: 1, flags: { overflow: false, loopback: false, active: false, unknownBits: 0 }, remainingLen: 2, traceType: 0x800000, reserved: 0, nodes: [] };
 
 function setDst(p: Uint8Array, dst: string): void {
   p.set(parseIpv6Address(dst)!, DST);
