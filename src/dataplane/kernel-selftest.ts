@@ -10,7 +10,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { installQueueRules } from "../linux/ip6tables/queue-rules.js";
-import { run, runOk } from "../linux/ip6tables/run.js";
+import { run, runOk } from "../linux/run-program.js";
 import type { ChildReport } from "./kernel-selftest-child.js";
 
 /** The outcome: ok, or the first thing that failed in one line. */
@@ -46,12 +46,12 @@ const FAILURES: Array<[keyof KernelSelfTest["checks"], string]> = [
 ];
 
 async function ip(args: string[]): Promise<void> {
-  await runOk("ip", args, {}, "setting up the NFQUEUE self-test");
+  await runOk("ip", args, { what: "setting up the NFQUEUE self-test" });
 }
 
 /** Writes a sysctl inside a netns without needing procps: this Node writes /proc/sys there. */
 async function sysctlIn(ns: string, key: string, value: string): Promise<void> {
-  await runOk(process.execPath, ["-e", "require('fs').writeFileSync(process.argv[1], process.argv[2])", `/proc/sys/${key.replaceAll(".", "/")}`, value], { netns: ns }, `setting ${key} for the self-test`);
+  await runOk(process.execPath, ["-e", "require('fs').writeFileSync(process.argv[1], process.argv[2])", `/proc/sys/${key.replaceAll(".", "/")}`, value], { netns: ns, what: `setting ${key} for the self-test` });
 }
 
 async function setUp(s: string, f: string): Promise<void> {
@@ -107,7 +107,7 @@ export async function selfTestKernel(options: { timeoutMs?: number } = {}): Prom
     const none = { grow: false, rewrite: false, reroute: false, strip: false, stripPadded: false };
     return { ok: false, reason: `NFQUEUE self-test could not run: ${(e as Error).message.split("\n")[0]}`, checks: none, shrinkRefused: null, localDeliveryAfterStrip: false, timestamps: false };
   } finally {
-    await run("ip", ["netns", "del", s], {});
-    await run("ip", ["netns", "del", f], {});
+    await run("ip", ["netns", "del", s]);
+    await run("ip", ["netns", "del", f]);
   }
 }

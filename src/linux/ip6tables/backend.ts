@@ -4,7 +4,7 @@
 // changed update-alternatives between start and cleanup leaves nothing behind.
 
 import { IoamError } from "../../wire/errors.js";
-import { type Where, runOk } from "./run.js";
+import { type Where, runOk } from "../run-program.js";
 
 export type IptablesBackend = "nf_tables" | "legacy";
 
@@ -33,7 +33,7 @@ export async function detectBackend(where: Where = {}): Promise<IptablesBackend>
   const key = where.netns ?? "";
   const known = detected.get(key);
   if (known) return known;
-  const out = await runOk("ip6tables", ["-V"], where, "finding the ip6tables backend");
+  const out = await runOk("ip6tables", ["-V"], { ...where, what: "finding the ip6tables backend" });
   const backend = parseBackend(out);
   if (!backend) throw new IoamError("NOT_SUPPORTED", `ip6tables -V says "${out.trim()}": neither nf_tables nor legacy`);
   detected.set(key, backend);

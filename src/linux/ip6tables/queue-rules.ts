@@ -8,7 +8,7 @@
 import { IoamError } from "../../wire/errors.js";
 import { type IptablesBackend, detectBackend, programsOf } from "./backend.js";
 import { type QueueHook, type QueueRule, CHAIN_PREFIX, chainName, checkQueueRules, jumpArgs, queueRuleArgs } from "./queue-spec.js";
-import { type Where, runOk } from "./run.js";
+import { type Where, runOk } from "../run-program.js";
 import { jumpTarget, parseSave, type SavedTable } from "./save-parse.js";
 
 const TABLE = "mangle";
@@ -38,11 +38,11 @@ export interface QueueRuleCounters {
 }
 
 async function saveTable(backend: IptablesBackend, where: Where): Promise<SavedTable> {
-  return parseSave(await runOk(programsOf(backend).save, ["-c", "-t", TABLE], where, "reading ip6tables rules"));
+  return parseSave(await runOk(programsOf(backend).save, ["-c", "-t", TABLE], { ...where, what: "reading ip6tables rules" }));
 }
 
 async function restore(backend: IptablesBackend, where: Where, lines: string[], what: string): Promise<void> {
-  await runOk(programsOf(backend).restore, ["--wait=10", "--noflush"], where, what, [`*${TABLE}`, ...lines, "COMMIT", ""].join("\n"));
+  await runOk(programsOf(backend).restore, ["--wait=10", "--noflush"], { ...where, what, input: [`*${TABLE}`, ...lines, "COMMIT", ""].join("\n") });
 }
 
 const ownsChain = (tag: string) => (chain: string) => chain.startsWith(`${CHAIN_PREFIX}${tag}-`) && /^\d+$/.test(chain.slice(CHAIN_PREFIX.length + tag.length + 1));

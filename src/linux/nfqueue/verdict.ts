@@ -39,7 +39,7 @@ function writeVerdictHdr(dv: DataView, off: number, verdict: number, id: number)
  * NFQA_MARK. Returns the offset of the payload (or of the message end without one). The
  * padding after an odd-length payload is zeroed so that the buffer never sends stale bytes.
  */
-export function writeVerdict(dv: DataView, off: number, queue: number, id: number, verdict: number, payloadLength = -1, mark = -1): number {
+function writeVerdict(dv: DataView, off: number, queue: number, id: number, verdict: number, payloadLength = -1, mark = -1): number {
   const withMark = mark >= 0;
   const total = V.NEXT_ATTR + (withMark ? MARK_ATTR_LEN : 0) + (payloadLength >= 0 ? 4 + payloadLength : 0);
   writeHeader(dv, off, nfqMsgType(NFQNL_MSG.VERDICT), total, queue);
@@ -62,7 +62,7 @@ export function writeVerdict(dv: DataView, off: number, queue: number, id: numbe
  * Writes one VERDICT_BATCH message at `off`: `verdict` for every packet of `queue` with an id
  * up to and including `maxId` (the kernel's nfqnl_recv_verdict_batch). Returns the end offset.
  */
-export function writeVerdictBatch(dv: DataView, off: number, queue: number, maxId: number, verdict: number): number {
+function writeVerdictBatch(dv: DataView, off: number, queue: number, maxId: number, verdict: number): number {
   writeHeader(dv, off, nfqMsgType(NFQNL_MSG.VERDICT_BATCH), V.NEXT_ATTR, queue);
   writeVerdictHdr(dv, off, verdict, maxId);
   return off + V.NEXT_ATTR;
