@@ -27,7 +27,8 @@ struct sock {
   napi_ref self;        /* keeps the object alive while started */
   napi_async_context async;
   int unrefd;           /* the process may exit while polling */
-  int hook;             /* env cleanup hook registered */
+  napi_async_cleanup_hook_handle hook;     /* registered env cleanup hook, or NULL */
+  napi_async_cleanup_hook_handle tearing;  /* the hook running now: removed once the poll handle is closed */
   int in_callback;      /* on_ready is calling JavaScript: keep the async context until it returns */
   double poll_errors;
 };
@@ -39,6 +40,16 @@ struct sock {
 
 static void free_poll(uv_handle_t *h) { free(h); }
 
+/* The poll handle's close callback while a worker's env is torn down: Node unloads this addon
+ * right after the cleanup hooks finish, so the hook finishes only once libuv has called us. */
+static void free_poll_then_finish(uv_handle_t *h) {
+  struct sock *s = h->data;
+  free(h);
+  napi_async_cleanup_hook_handle done = s->tearing;
+  s->tearing = NULL;
+  if (done) napi_remove_async_cleanup_hook(done);
+}
+
 static void drop_async(struct sock *s) {
   if (s->async) napi_async_destroy(s->env, s->async);
   s->async = NULL;
@@ -48,7 +59,7 @@ static void drop_async(struct sock *s) {
 static void stop_poll(struct sock *s) {
   if (!s->poll) return;
   uv_poll_stop(s->poll);
-  uv_close((uv_handle_t *)s->poll, free_poll);
+  uv_close((uv_handle_t *)s->poll, s->tearing ? free_poll_then_finish : free_poll);
   s->poll = NULL;
   napi_delete_reference(s->env, s->callback);
   napi_delete_reference(s->env, s->self);
@@ -61,16 +72,25 @@ static void close_sock(struct sock *s) {
 }
 
 /* Worker threads end by tearing their env down: release the socket then too. */
-static void env_cleanup(void *arg) {
+static void env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
   struct sock *s = arg;
-  s->hook = 0;
+  s->hook = NULL;
+  int polling = s->poll != NULL;
+  if (polling) s->tearing = handle;
   close_sock(s);
+  if (!polling) napi_remove_async_cleanup_hook(handle);
+}
+
+static void remove_hook(struct sock *s) {
+  if (s->hook) napi_remove_async_cleanup_hook(s->hook);
+  s->hook = NULL;
 }
 
 static void finalize(napi_env env, void *data, void *hint) {
   (void)hint;
+  (void)env;
   struct sock *s = data;
-  if (s->hook) napi_remove_env_cleanup_hook(env, env_cleanup, s);
+  remove_hook(s);
   nls_close(&s->nl);
   free(s);
 }
@@ -135,7 +155,7 @@ static napi_value Construct(napi_env env, napi_callback_info info) {
     free(s);
     return NULL;
   }
-  if (r == 0 && napi_add_env_cleanup_hook(env, env_cleanup, s) == napi_ok) s->hook = 1;
+  if (r == 0) napi_add_async_cleanup_hook(env, env_cleanup, s, &s->hook);
   return self;
 }
 
@@ -176,8 +196,7 @@ static napi_value Close(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   struct sock *s = unwrap(env, info, &argc, NULL);
   if (!s) return NULL;
-  if (s->hook) napi_remove_env_cleanup_hook(env, env_cleanup, s);
-  s->hook = 0;
+  remove_hook(s);
   close_sock(s);
   return NULL;
 }

@@ -142,8 +142,8 @@ export class NfqueueSocket {
   private onReadable(): void {
     for (let round = 0; round < MAX_ROUNDS && !this.closed; round++) {
       const n = this.sock.recv(this.rbuf, this.options.slotSize, this.pairs);
-      if (n < 0) this.counters.lastErrno = -n;
-      if (n <= 0) break;
+      if (n < 0) return this.failReceive(-n);
+      if (n === 0) break;
       for (let i = 0; i < n; i++) this.datagram(this.pairs[2 * i]!, this.pairs[2 * i + 1]!);
       this.flush();
       if (n < this.options.batch) break;
@@ -152,6 +152,18 @@ export class NfqueueSocket {
     const e = this.handlerError;
     this.handlerError = undefined;
     if (e !== undefined) throw e; // after every packet of the batch has its verdict
+  }
+
+  /**
+   * A receive error the addon does not absorb (not EAGAIN/ENOBUFS/EINTR) would come back on
+   * every readiness callback: stop polling and raise it once (the process's owner decides;
+   * fail-open keeps traffic flowing meanwhile).
+   */
+  private failReceive(errno: number): never {
+    this.counters.lastErrno = errno;
+    this.flush();
+    this.sock.stop();
+    throw new KernelError("receiving from the NFQUEUE socket", errno);
   }
 
   private datagram(off: number, len: number): void {
