@@ -6,117 +6,19 @@
  * no allocation per packet here, and no JavaScript object per datagram. Plain C against
  * node_api.h (Node-API 8), context-aware: one socket per worker thread works.
  */
-#define NAPI_VERSION 8
 #include <errno.h>
-#include <node_api.h>
 #include <stdlib.h>
-#include <uv.h>
 
-#include "nlsock.h"
+#include "sock.h"
 
 static const char *const COUNTER_NAMES[NLS_COUNTERS] = {
     "recvCalls", "datagrams", "recvEagain", "recvEnobufs", "recvEintr", "truncated", "foreign",
     "sendCalls", "sendBytes", "sendEagain", "sendEnobufs", "sendErrors"};
 
-struct sock {
-  struct nls nl;
-  int open_errno;       /* errno of a failed open, else 0 */
-  napi_env env;
-  uv_poll_t *poll;      /* while started; freed by its close callback */
-  napi_ref callback;    /* the JavaScript readiness callback while started */
-  napi_ref self;        /* keeps the object alive while started */
-  napi_async_context async;
-  int unrefd;           /* the process may exit while polling */
-  napi_async_cleanup_hook_handle hook;     /* registered env cleanup hook, or NULL */
-  napi_async_cleanup_hook_handle tearing;  /* the hook running now: removed once the poll handle is closed */
-  int in_callback;      /* on_ready is calling JavaScript: keep the async context until it returns */
-  double poll_errors;
-};
-
 #define CHECK(call)                                   \
   do {                                                \
     if ((call) != napi_ok) return NULL;               \
   } while (0)
-
-static void free_poll(uv_handle_t *h) { free(h); }
-
-/* The poll handle's close callback while a worker's env is torn down: Node unloads this addon
- * right after the cleanup hooks finish, so the hook finishes only once libuv has called us. */
-static void free_poll_then_finish(uv_handle_t *h) {
-  struct sock *s = h->data;
-  free(h);
-  napi_async_cleanup_hook_handle done = s->tearing;
-  s->tearing = NULL;
-  if (done) napi_remove_async_cleanup_hook(done);
-}
-
-static void drop_async(struct sock *s) {
-  if (s->async) napi_async_destroy(s->env, s->async);
-  s->async = NULL;
-}
-
-/* Stops readiness callbacks and drops the references start() took. */
-static void stop_poll(struct sock *s) {
-  if (!s->poll) return;
-  uv_poll_stop(s->poll);
-  uv_close((uv_handle_t *)s->poll, s->tearing ? free_poll_then_finish : free_poll);
-  s->poll = NULL;
-  napi_delete_reference(s->env, s->callback);
-  napi_delete_reference(s->env, s->self);
-  if (!s->in_callback) drop_async(s);
-}
-
-static void close_sock(struct sock *s) {
-  stop_poll(s);
-  nls_close(&s->nl);
-}
-
-/* Worker threads end by tearing their env down: release the socket then too. */
-static void env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
-  struct sock *s = arg;
-  s->hook = NULL;
-  int polling = s->poll != NULL;
-  if (polling) s->tearing = handle;
-  close_sock(s);
-  if (!polling) napi_remove_async_cleanup_hook(handle);
-}
-
-static void remove_hook(struct sock *s) {
-  if (s->hook) napi_remove_async_cleanup_hook(s->hook);
-  s->hook = NULL;
-}
-
-static void finalize(napi_env env, void *data, void *hint) {
-  (void)hint;
-  (void)env;
-  struct sock *s = data;
-  remove_hook(s);
-  nls_close(&s->nl);
-  free(s);
-}
-
-static void on_ready(uv_poll_t *h, int status, int events) {
-  (void)events;
-  struct sock *s = h->data;
-  if (status < 0) s->poll_errors++;
-  napi_env env = s->env;
-  napi_handle_scope scope;
-  napi_value cb, self, result;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  if (napi_get_reference_value(env, s->callback, &cb) == napi_ok && napi_get_reference_value(env, s->self, &self) == napi_ok) {
-    s->in_callback = 1;
-    napi_status st = napi_make_callback(env, s->async, self, cb, 0, NULL, &result);
-    s->in_callback = 0;
-    if (!s->poll) drop_async(s); /* the callback stopped or closed the socket */
-    if (st != napi_ok) {
-      /* A throwing handler is an uncaught exception like any event listener's, not a crash here. */
-      bool pending = false;
-      napi_value err;
-      if (napi_is_exception_pending(env, &pending) == napi_ok && pending && napi_get_and_clear_last_exception(env, &err) == napi_ok) napi_fatal_exception(env, err);
-    }
-  }
-  napi_close_handle_scope(env, scope);
-}
 
 /* this + up to n arguments; returns the unwrapped socket or NULL (with an exception). */
 static struct sock *unwrap(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
@@ -161,25 +63,32 @@ static napi_value Construct(napi_env env, napi_callback_info info) {
 
 static napi_value Start(napi_env env, napi_callback_info info) {
   size_t argc = 1;
-  napi_value argv[1], self, name;
+  napi_value argv[1] = {NULL}, self, name;
+  napi_valuetype type = napi_undefined;
   struct sock *s;
+  uv_loop_t *loop;
   CHECK(napi_get_cb_info(env, info, &argc, argv, &self, NULL));
   CHECK(napi_unwrap(env, self, (void **)&s));
+  if (argc < 1 || napi_typeof(env, argv[0], &type) != napi_ok || type != napi_function) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "start: expected a function");
+    return NULL;
+  }
   if (s->nl.fd < 0 || s->poll) return NULL;
-  uv_loop_t *loop;
   CHECK(napi_get_uv_event_loop(env, &loop));
+  CHECK(napi_create_string_utf8(env, "ioamkit:nfqueue", NAPI_AUTO_LENGTH, &name));
   uv_poll_t *poll = malloc(sizeof *poll);
   if (!poll || uv_poll_init(loop, poll, s->nl.fd) != 0) {
     free(poll);
     napi_throw_error(env, "EIO", "NlSocket: uv_poll_init failed");
     return NULL;
   }
+  /* From here on stop_poll() undoes everything, whatever fails. */
   poll->data = s;
   s->poll = poll;
-  CHECK(napi_create_reference(env, argv[0], 1, &s->callback));
-  CHECK(napi_create_reference(env, self, 1, &s->self));
-  CHECK(napi_create_string_utf8(env, "ioamkit:nfqueue", NAPI_AUTO_LENGTH, &name));
-  CHECK(napi_async_init(env, NULL, name, &s->async));
+  if (napi_create_reference(env, argv[0], 1, &s->callback) != napi_ok || napi_create_reference(env, self, 1, &s->self) != napi_ok || napi_async_init(env, NULL, name, &s->async) != napi_ok) {
+    stop_poll(s);
+    return NULL;
+  }
   if (s->unrefd) uv_unref((uv_handle_t *)poll);
   uv_poll_start(poll, UV_READABLE, on_ready);
   return NULL;
