@@ -9,6 +9,8 @@ import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { installQueueRules, readQueueCounters, removeQueueRules, type InstalledQueueRules } from "../../src/linux/ip6tables/queue-rules.js";
 import { buildPacket } from "../../src/wire/build.js";
+import { bytesToHex } from "../../src/wire/hex.js";
+import { parseOptionWords } from "../../src/wire/ioam/option-words.js";
 import { startConsumer } from "../harness/consumer.js";
 import { NetnsSet } from "../harness/netns.js";
 import { Capture, injectPackets } from "../harness/process.js";
@@ -59,6 +61,38 @@ describe("NFQUEUE through ioamkit's socket and rules", { skip }, () => {
     assert.equal(r.result!.path.replaced, N);
     assert.equal(r.result!.socket.verdictsSent, N);
     assert.equal(r.result!.socket.verdictErrors, 0);
+  });
+
+  it("strips a Hop-by-Hop header, padding what would be shorter than the transport offset; h2's UDP takes all", async () => {
+    const consumer = await startConsumer(net.routers[0]!, { queues: [QUEUE], mode: "strip" });
+    const cap = await Capture.start(net.h2, "west", `ip6 src host ${net.h1Addr}`);
+    const udp = () => Object.fromEntries([...nets.exec(net.h2, "cat", ["/proc/net/snmp6"]).matchAll(/^(Udp6\w+)\s+(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
+    const before = udp();
+    try {
+      const trace = parseOptionWords("trace prealloc type 0x800000 ns 1 size 40".split(" "));
+      const sizes = [0, 8, 100]; // UDP data: the first two strip below 40 + HbH (56 octets), the last does not
+      const packet = (i: number, options: typeof trace, hopLimit: number) => buildPacket({ src: net.h1Addr, dst: net.h2Addr, hopLimit, options, upper: { kind: "udp", srcPort: 6000 + i, dstPort: 5000, data: new Uint8Array(sizes[i]!).fill(7) } });
+      const sent = sizes.map((_, i) => packet(i, trace, 64));
+      const transportOffset = 40 + (sent[0]![41]! + 1) * 8;
+      injectPackets(nets, net.h1, sent);
+      const got = await cap.stop(sizes.length);
+      sizes.forEach((_, i) => {
+        const want = packet(i, [], 63);
+        const wire = got[i]!.ipv6;
+        assert.equal(bytesToHex(wire.subarray(0, want.length)), bytesToHex(want), `packet ${i}: stripped, UDP intact`);
+        assert.equal(wire.length, Math.max(want.length, transportOffset), `packet ${i}: on the wire padded up to 40 + HbH only when shorter`);
+        assert.ok(wire.subarray(want.length).every((b) => b === 0), `packet ${i}: zero padding`);
+      });
+      const after = udp();
+      assert.equal(after.Udp6NoPorts! - before.Udp6NoPorts!, 3, "h2 trimmed the padding and UDP took every datagram (no listener on port 5000)");
+      assert.equal(after.Udp6InCsumErrors! - before.Udp6InCsumErrors!, 0);
+      const r = await consumer.stop();
+      assert.equal(r.path.replaced, 3);
+      assert.equal(r.path.padded, 2);
+    } finally {
+      cap.cleanup();
+      consumer.child.kill("SIGKILL");
+    }
   });
 
   it("drops every packet on drop verdicts", async () => {
