@@ -122,6 +122,11 @@ export class NfqueuePath implements PacketPath {
     return { ...this.sock.counters };
   }
 
+  /** Stops taking packets from one queue; with --queue-bypass they then pass untouched. */
+  unbind(queue: number): Promise<void> {
+    return this.sock.unbind(queue);
+  }
+
   close(): void {
     this.sock.close();
   }

@@ -1,6 +1,7 @@
 // A test NFQUEUE consumer on ioamkit's PacketPath, run inside a netns (ip netns exec), with
 // its behaviour given as JSON on the command line:
-//   { "queues": [3], "mode": "hoplimit" | "strip" | "accept" | "drop" | "none", "hopLimit": 200, "slowUs": 0 }
+//   { "queues": [3], "mode": "hoplimit" | "strip" | "accept" | "drop" | "none", "hopLimit": 200, "slowUs": 0,
+//     "unbind": false }   (unbind: bind, then unbind the queues again before saying ready)
 // "strip" removes a Hop-by-Hop header (as decapsulation does; the path pads what is too short);
 // "none" gives no verdict (the socket must accept unchanged). Prints "ready" on stderr once
 // the queues are bound, or one line "error: …" and exits 1; on SIGTERM prints its counters as
@@ -14,6 +15,7 @@ interface Config {
   mode: "hoplimit" | "strip" | "accept" | "drop" | "none";
   hopLimit?: number;
   slowUs?: number;
+  unbind?: boolean;
 }
 
 const config = JSON.parse(process.argv[2] ?? "{}") as Config;
@@ -54,6 +56,7 @@ if (process.argv[2] === undefined) process.exit(0); // imported or listed, not s
 
 try {
   const path: NfqueuePath = await NfqueuePath.open({ queues: config.queues }, (p) => handle(path, p));
+  if (config.unbind) for (const q of config.queues) await path.unbind(q);
   process.on("SIGTERM", () => {
     const out = { path: path.stats(), socket: path.socketCounters() };
     path.close();

@@ -114,6 +114,19 @@ describe("NFQUEUE through ioamkit's socket and rules", { skip }, () => {
     assert.equal(r.counted, N);
   });
 
+  it("lets traffic pass untouched once the consumer unbound its queue", async () => {
+    const consumer = await startConsumer(net.routers[0]!, { queues: [QUEUE], mode: "hoplimit", unbind: true });
+    const cap = await Capture.start(net.h2, "west", "udp");
+    try {
+      injectPackets(nets, net.h1, packets(N));
+      assert.deepEqual((await cap.stop(N)).map((p) => p.ipv6[7]), Array(N).fill(63));
+      assert.equal((await consumer.stop()).path.received, 0);
+    } finally {
+      cap.cleanup();
+      consumer.child.kill("SIGKILL");
+    }
+  });
+
   it("refuses a second consumer of a bound queue in one line naming the queue", async () => {
     const first = await startConsumer(net.routers[0]!, { queues: [QUEUE], mode: "accept" });
     try {

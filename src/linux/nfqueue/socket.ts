@@ -209,6 +209,11 @@ export class NfqueueSocket {
     if (!this.out.verdict(queue, id, verdict, mark)) (this.flush(), this.out.verdict(queue, id, verdict, mark));
   }
 
+  /** Unbinds one queue (NFQNL_CFG_CMD_UNBIND); with --queue-bypass its packets then pass untouched. */
+  unbind(queue: number): Promise<void> {
+    return this.configure(queue, { command: { cmd: NFQNL_CFG_CMD.UNBIND } }, `unbinding NFQUEUE queue ${queue}`);
+  }
+
   accept(pkt: NfqPacketView): void {
     this.verdict(pkt.queue, pkt.id, NF_VERDICT.ACCEPT);
   }
