@@ -38,9 +38,17 @@ export interface Scenario {
 
 const sysctl = (env: BenchEnv, kv: string) => env.nets.exec(env.router, "sysctl", ["-qw", kv]);
 
+/** Consumers still running: killed when the bench exits, however it exits (^C included). */
+const consumers = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const c of consumers) c.kill("SIGKILL");
+});
+
 /** Starts a consumer in r1 and resolves once it printed its ready line on stderr. */
 function startConsumer(env: BenchEnv, argv: string[]): Promise<ChildProcess & { stdoutText: () => string }> {
   const child = spawn("ip", ["netns", "exec", env.router, ...argv], { stdio: ["ignore", "pipe", "pipe"] });
+  consumers.add(child);
+  child.on("exit", () => consumers.delete(child));
   let out = "";
   let err = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));

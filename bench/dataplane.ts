@@ -99,6 +99,9 @@ async function main(): Promise<void> {
   const nets = new NetnsSet();
   const buildDir = mkdtempSync(join(tmpdir(), "ioamkit-bench-"));
   const load = loadavg()[0];
+  // ^C: the exit handlers stop trafgen (test/harness/trafgen.ts) and remove the namespaces.
+  process.on("exit", () => nets.cleanup());
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => process.exit(130));
   try {
     progress("building bench/nfq-minimal.c");
     buildCConsumer(buildDir);

@@ -8,6 +8,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NetnsSet } from "./netns.js";
 
+/** Process groups of running trafgens: killed when this process exits, however it exits. */
+const running = new Set<number>();
+process.on("exit", () => {
+  for (const pgid of running) killGroup(pgid, "SIGKILL");
+});
+
+function killGroup(pgid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, sig);
+  } catch {
+    // already gone
+  }
+}
+
 /** The MAC address of an interface in a netns. */
 export function macOf(nets: NetnsSet, ns: string, ifname: string): string {
   const [link] = JSON.parse(nets.ip(ns, "-j", "link", "show", ifname)) as Array<{ address: string }>;
@@ -36,17 +50,12 @@ export function startTrafgen(ns: string, ifname: string, frame: Uint8Array): Tra
   // Its own process group: trafgen forks a sender per CPU and stops only when the whole group
   // gets the signal (as ^C does), not when its parent alone does.
   const child: ChildProcess = spawn("ip", ["netns", "exec", ns, "trafgen", "-o", ifname, "-i", cfg, "--cpus", "1", "-n", "0"], { stdio: ["ignore", "pipe", "pipe"], detached: true });
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, sig);
-    } catch {
-      // already gone
-    }
-  };
+  const signal = (sig: NodeJS.Signals) => killGroup(child.pid!, sig);
+  running.add(child.pid!);
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const exited = new Promise<void>((resolve) => child.on("exit", () => (running.delete(child.pid!), resolve())));
   return {
     kill: () => (signal("SIGKILL"), rmSync(dir, { recursive: true, force: true })),
     async stop() {

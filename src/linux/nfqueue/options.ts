@@ -61,11 +61,18 @@ export function checkOptions(o: NfqueueOptions): NfqueueOptions {
   return o;
 }
 
-/** Fills in the defaults. The send buffer holds one batch of verdicts plus a whole packet. */
+/**
+ * Send buffer for verdicts: 256 KiB, room for a whole batch of 1500-octet replacements and
+ * always for one of the largest (64 KiB); the socket's send buffer is twice that, because
+ * netlink_sendmsg refuses a message larger than sk_sndbuf − 32.
+ */
+const SEND_CAPACITY = 1 << 18;
+
+/** Fills in the defaults. */
 export function resolveOptions(o: NfqueueOptions): ResolvedOptions {
   const copyRange = o.copyRange ?? 0xffff;
   const batch = o.batch ?? 64;
   const slotSize = o.slotSize ?? (copyRange + SLOT_OVERHEAD + 3) & ~3;
-  const sendCapacity = Math.max(1 << 18, 0x10000 + 64);
+  const sendCapacity = SEND_CAPACITY;
   return { queues: o.queues, copyRange, maxLen: o.maxLen ?? 8192, failOpen: o.failOpen ?? true, gso: o.gso ?? false, timestamps: o.timestamps ?? true, rcvbuf: o.rcvbuf ?? 16 << 20, sndbuf: 2 * sendCapacity, batch, slotSize, sendCapacity };
 }
