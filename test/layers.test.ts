@@ -69,6 +69,16 @@ describe("source layering", () => {
   }
 });
 
+describe("benches", () => {
+  const BENCH = join(ROOT, "bench");
+  for (const file of readdirSync(BENCH).filter((f) => f.endsWith(".ts"))) {
+    it(`bench/${file} imports nothing from test/ (shared code lives in src/ or bench/)`, () => {
+      const specs = importSpecifiers(readFileSync(join(BENCH, file), "utf8"));
+      assert.deepEqual(specs.filter((s) => s.startsWith("../test/")), []);
+    });
+  }
+});
+
 describe("the layering rules themselves", () => {
   const at = (p: string) => join(SRC, p);
   it("refuse a bare package, a node: module and Buffer in wire/", () => {
