@@ -44,10 +44,18 @@ export interface JoinerOptions {
   windowMs?: number;
   /** Most open journeys; beyond, the oldest is closed early (counted in `evicted`). Default 100 000. */
   maxOpen?: number;
+  /**
+   * The window's clock (ms). Without one, the window runs on the observations' own times (a
+   * capture's timestamps); a live collector passes its clock, so that old captures and live
+   * events mix.
+   */
+  clock?: () => number;
 }
 
 interface Open {
   j: Journey;
+  /** When it was opened, on the window's clock. */
+  opened: number;
   keys: Array<number | string>;
   depth: number;
   closed: boolean;
@@ -68,6 +76,7 @@ export class Joiner {
   /** Content keys found shared by two packets. */
   ambiguous = 0;
   private newest = -Infinity;
+  private readonly clock: (() => number) | undefined;
 
   constructor(
     private readonly emit: (j: Journey) => void,
@@ -75,6 +84,7 @@ export class Joiner {
   ) {
     this.windowMs = opts.windowMs ?? 2000;
     this.maxOpen = opts.maxOpen ?? 100_000;
+    this.clock = opts.clock;
   }
 
   /** Journeys still open. */
@@ -83,7 +93,8 @@ export class Joiner {
   }
 
   add(o: Observation): void {
-    if (o.time > this.newest) this.newest = o.time;
+    const now = this.clock ? this.clock() : o.time;
+    if (now > this.newest) this.newest = now;
     const hops = o.source === "dex" ? o.nodes : o.nodes.slice().reverse();
     const idKey = identityKey(o);
     const content = o.source !== "dex" && joinableByContent(o.traceType) && hops.length > 0 ? contentKeys(o.namespaceId, o.traceType, hops) : undefined;
@@ -119,7 +130,7 @@ export class Joiner {
   private start(o: Observation, hops: TraceNode[], idKey: string | undefined, content: number[] | undefined): void {
     const j = single(o, hops);
     j.joinedBy = idKey === undefined ? "content" : o.e2eSeq !== undefined ? "e2e" : "dex";
-    const open: Open = { j, keys: [], depth: o.source === "dex" ? 0 : hops.length, closed: false };
+    const open: Open = { j, opened: this.newest, keys: [], depth: o.source === "dex" ? 0 : hops.length, closed: false };
     this.queue.push(open);
     this.register(open, idKey, content);
     if (this.open > this.maxOpen) {
@@ -154,7 +165,7 @@ export class Joiner {
   /** Closes journeys older than the window (by the newest collection time seen). */
   private expire(): void {
     const limit = this.newest - this.windowMs;
-    while (this.head < this.queue.length && this.queue[this.head]!.j.time < limit) this.close(this.queue[this.head++]!);
+    while (this.head < this.queue.length && this.queue[this.head]!.opened < limit) this.close(this.queue[this.head++]!);
     if (this.head > 4096 && this.head * 2 > this.queue.length) this.queue.splice(0, this.head), (this.head = 0);
     while (this.ambiguousAt.length && this.ambiguousAt[0]!.time < limit) this.index.delete(this.ambiguousAt.shift()!.key);
   }
