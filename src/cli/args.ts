@@ -7,18 +7,23 @@ import { UsageError } from "../errors.js";
 export interface FlagSpec {
   values?: readonly string[];
   booleans?: readonly string[];
+  /** Flags that take a value and may be given more than once (collected in `lists`). */
+  repeated?: readonly string[];
 }
 
 export interface ParsedArgs {
   flags: Map<string, string>;
   booleans: Set<string>;
   positional: string[];
+  /** Values of repeated flags, in order. */
+  lists?: Map<string, string[]>;
 }
 
 /** Parses argv against the spec; unknown flags are a UsageError naming them. */
 export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
   const out: ParsedArgs = { flags: new Map(), booleans: new Set(), positional: [] };
-  const values = new Set(spec.values ?? []);
+  const values = new Set([...(spec.values ?? []), ...(spec.repeated ?? [])]);
+  const repeated = new Set(spec.repeated ?? []);
   const booleans = new Set([...(spec.booleans ?? []), "help", "json"]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -36,7 +41,10 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
     else if (values.has(name)) {
       const v = eq >= 0 ? a.slice(eq + 1) : argv[++i];
       if (v === undefined) throw new UsageError(`--${name} needs a value`);
-      out.flags.set(name, v);
+      if (repeated.has(name)) {
+        out.lists ??= new Map();
+        out.lists.set(name, [...(out.lists.get(name) ?? []), v]);
+      } else out.flags.set(name, v);
     } else throw new UsageError(`unknown option --${name}`);
   }
   return out;

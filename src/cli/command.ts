@@ -9,6 +9,8 @@ export interface Command {
   /** Full `--help` text, with at least one example. */
   help: string;
   flags: FlagSpec;
+  /** The command reads --netns itself (repeatable) instead of being run inside one netns. */
+  ownsNetns?: boolean;
   /** Returns the exit status (0 ok, 1 operational failure). Usage errors are thrown. */
   run(args: ParsedArgs): Promise<number>;
 }

@@ -7,6 +7,7 @@ import { parseArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { analyzeCommand } from "./commands/analyze.js";
 import { applyCommand } from "./commands/apply.js";
+import { collectCommand } from "./commands/collect.js";
 import { statusCommand } from "./commands/status.js";
 import { decodeCommand } from "./commands/decode.js";
 import { encodeCommand } from "./commands/encode.js";
@@ -17,7 +18,7 @@ import { nodeCommand } from "./commands/node-ids.js";
 import { routeCommand } from "./commands/route.js";
 import { insideNetns, runInNetns } from "../linux/netns.js";
 
-const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand, analyzeCommand];
+const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand, analyzeCommand, collectCommand];
 
 /** Takes the global `--netns NAME` (or --netns=NAME) out of argv, anywhere it stands. */
 function takeNetns(argv: string[]): { netns: string | undefined; rest: string[] } {
@@ -55,8 +56,13 @@ function mainHelp(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (COMMANDS.find((c) => c.name === argv[0])?.ownsNetns) return runCommand(argv);
   const { netns, rest: args } = takeNetns(argv);
   if (netns !== undefined && !insideNetns(netns)) return runInNetns(netns, process.argv[1]!, argv);
+  return runCommand(args);
+}
+
+async function runCommand(args: string[]): Promise<number> {
   const [name, ...rest] = args;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(mainHelp() + "\n");

@@ -28,6 +28,8 @@ export interface PathStats {
   overflow: number;
   firstTime: number;
   lastTime: number;
+  /** From the first node's timestamp to the last node's, ns. */
+  latency: Sketch;
   hops: HopStats[];
 }
 
@@ -70,7 +72,7 @@ export class Analytics {
     let p = this.paths.get(j.pathKey);
     if (!p) {
       const hops = j.hops.map((n) => ({ node: hopText(n), latency: new Sketch(), transitDelay: new Sketch(), queueDepth: new Sketch(), bufferOccupancy: new Sketch() }));
-      p = { key: j.pathKey, namespaceId: j.namespaceId, journeys: 0, overflow: 0, firstTime: j.time, lastTime: j.time, hops };
+      p = { key: j.pathKey, namespaceId: j.namespaceId, journeys: 0, overflow: 0, firstTime: j.time, lastTime: j.time, latency: new Sketch(), hops };
       this.paths.set(j.pathKey, p);
     }
     return p;
@@ -79,6 +81,8 @@ export class Analytics {
   private hopValues(p: PathStats, j: Journey): void {
     const fmt = this.opts.tsFormats?.get(j.namespaceId) ?? "linux";
     const hops = j.hops;
+    const whole = hops.length > 1 ? timeDiffNs(hops[0]!, hops[hops.length - 1]!, fmt) : undefined;
+    if (whole !== undefined) p.latency.add(whole);
     for (let i = 0; i < hops.length; i++) {
       const n = hops[i]!;
       const h = p.hops[i]!;

@@ -50,7 +50,7 @@ export class PcapSource implements Source {
   private stopped = false;
   private records = 0;
   private problems = 0;
-  private position = 0;
+  private position: number | undefined;
   private running = false;
   readonly counts: FrameCounts = { frames: 0, notIpv6: 0, noTrace: 0, malformed: new Map() };
 
@@ -60,6 +60,7 @@ export class PcapSource implements Source {
 
   async run(sink: ObservationSink, resume: Checkpoint | undefined): Promise<void> {
     this.running = true;
+    if (resume?.position !== undefined) this.position = resume.position - 1; // nothing new read yet: keep the committed point
     const each = (o: Observation) => {
       this.records++;
       this.position = o.position ?? this.position;
@@ -90,7 +91,9 @@ export class PcapSource implements Source {
   }
 
   stats(): SourceStats {
-    return { records: this.records, problems: this.problems, position: this.position, running: this.running };
+    const s: SourceStats = { records: this.records, problems: this.problems, running: this.running };
+    if (this.position !== undefined) s.position = this.position;
+    return s;
   }
 }
 
