@@ -49,7 +49,8 @@ async function run(a: ParsedArgs): Promise<number> {
     },
   });
   const where = running.metricsPort !== undefined ? `, metrics on :${running.metricsPort}/metrics` : "";
-  process.stderr.write(`ioam collect: ${running.sources.map((s) => s.name).join(", ")} → ${c.store.path}${where}\n`);
+  await Promise.all(running.sources.map((s) => s.ready?.()));
+  process.stderr.write(`ioam collect: ${running.sources.map((s) => s.name).join(", ")} → ${c.store.path}${where} (ready)\n`);
   const stopped = new Promise<void>((resolve) => {
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);

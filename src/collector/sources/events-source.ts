@@ -25,6 +25,8 @@ export class EventsSource implements Source {
   private problems = 0;
   private running = false;
   private done: (() => void) | undefined;
+  private readyResolve: (() => void) | undefined;
+  private readonly readyPromise = new Promise<void>((r) => (this.readyResolve = r));
 
   constructor(readonly netns: string | undefined) {
     this.name = `events:${netns ?? "self"}`;
@@ -48,12 +50,13 @@ export class EventsSource implements Source {
     };
     const ended = new Promise<void>((resolve) => (this.done = resolve));
     try {
-      if (this.netns === undefined) await this.inProcess(onEvent, onOverrun);
+      if (this.netns === undefined) await this.inProcess(onEvent, onOverrun).then(() => this.readyResolve?.());
       else this.inChild(this.netns, onEvent, onOverrun, sink);
     } catch (e) {
       this.running = false;
       this.problems++;
       sink.problem({ reason: "source-failed", source: this.name, time: Date.now(), detail: e instanceof Error ? e.message : String(e) });
+      this.readyResolve?.();
       return;
     }
     await ended;
@@ -74,7 +77,8 @@ export class EventsSource implements Source {
     child.stderr!.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-2000)));
     createInterface({ input: child.stdout! }).on("line", (line) => {
       const r = parseEventLine(line);
-      if (r && "overrun" in r) onOverrun(r.overrun);
+      if (r === undefined && line.includes('"ready"')) this.readyResolve?.();
+      else if (r && "overrun" in r) onOverrun(r.overrun);
       else if (r) onEvent(r.event, r.time);
     });
     child.on("exit", (code, signal) => {
@@ -83,6 +87,7 @@ export class EventsSource implements Source {
         sink.problem({ reason: "source-failed", source: this.name, time: Date.now(), detail: `events in netns ${netns} stopped (status ${code}): ${stderr.trim()}` });
       }
       this.done?.();
+      this.readyResolve?.();
     });
     child.on("error", (e) => {
       this.problems++;
@@ -103,6 +108,10 @@ export class EventsSource implements Source {
       await exited;
     }
     this.done?.();
+  }
+
+  ready(): Promise<void> {
+    return this.readyPromise;
   }
 
   stats(): SourceStats {

@@ -62,4 +62,6 @@ export interface Source {
   run(sink: ObservationSink, resume: Checkpoint | undefined): Promise<void>;
   stop(): Promise<void>;
   stats(): SourceStats;
+  /** Resolves once the source receives (a subscription made, a socket bound), if it can tell. */
+  ready?(): Promise<void>;
 }
