@@ -39,7 +39,10 @@ async function run(a: ParsedArgs): Promise<number> {
   const json = a.booleans.has("json");
   const tty = process.stderr.isTTY === true;
   let lastLine = 0;
+  const batch = a.flags.has("batch") ? Number(a.flags.get("batch")) : undefined;
+  if (batch !== undefined && !(Number.isInteger(batch) && batch > 0)) throw new UsageError(`--batch "${a.flags.get("batch")}": expected a positive number of journeys`);
   const running = await startCollector(c, {
+    ...(batch !== undefined ? { batchSize: batch } : {}),
     onStored: (r) => {
       if (json) process.stdout.write(JSON.stringify({ stored: r.totalStored, batch: r.journeys, duplicates: r.duplicates, problems: r.problems }) + "\n");
       else if (tty && Date.now() - lastLine > 1000) {
@@ -70,7 +73,7 @@ export const collectCommand: Command = {
   help: `usage: ioam collect [--config FILE] [--db PATH] [--events] [--netns NAME]... [--pcap FILE]...
                     [--decap PATH]... [--dex-udp HOST:PORT --dex-sender ADDR...] [--dex-unix PATH]...
                     [--metrics HOST:PORT] [--otlp URL [--sample RATE]] [--ts-format NS=linux|ptp|ntp]
-                    [--exit-at-end] [--json]
+                    [--batch N] [--exit-at-end] [--json]
 
 Collects IOAM records — the kernel's ioam6_events (this netns with --events, others with
 --netns, repeatable), capture files, the data plane's decap sink, direct-export records — joins
@@ -79,13 +82,14 @@ flags in SQLite (WAL). With no source flag and no file: events of the current ne
 ./ioam.db. After a crash it resumes: captures from the offset committed with their records,
 live sources from now with the gap recorded. SIGTERM/SIGINT stop it cleanly. --json prints one
 line per durable write ({"stored": N, …}: everything counted there is in the database).
---exit-at-end stops once every capture source is read. See docs/collector.md.
+--batch N sets the journeys per write (default 5000). --exit-at-end stops once every capture
+source is read. See docs/collector.md.
 
 Examples:
   ioam collect
   ioam collect --netns r1 --netns r2 --netns r4 --db lab.db --metrics 127.0.0.1:9464
   ioam collect --pcap samples/ioam-trace.pcapng --db /tmp/sample.db --exit-at-end`,
-  flags: { values: ["config", "db", "metrics", "otlp", "sample", "ts-format"], booleans: ["events", "exit-at-end"], repeated: ["netns", "pcap", "decap", "dex-udp", "dex-sender", "dex-unix"] },
+  flags: { values: ["config", "db", "metrics", "otlp", "sample", "ts-format", "batch"], booleans: ["events", "exit-at-end"], repeated: ["netns", "pcap", "decap", "dex-udp", "dex-sender", "dex-unix"] },
   ownsNetns: true,
   run,
 };
