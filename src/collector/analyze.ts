@@ -44,7 +44,7 @@ export interface AnalyzeOptions {
   tsFormats?: ReadonlyMap<number, TsFormat>;
   /** Called after each batch of frames with the frames read so far. */
   onProgress?: (frames: number) => void;
-  /** Join window in ms of capture time (default 1000) and cap on open journeys (default 50 000). */
+  /** Join window in ms of capture time (default 500) and cap on open journeys (default 50 000). */
   windowMs?: number;
   maxOpen?: number;
 }
@@ -52,7 +52,7 @@ export interface AnalyzeOptions {
 /** Reads every file in turn and returns the report. Throws the capture's DecodeError for a corrupt file. */
 export async function analyzeFiles(files: readonly string[], opts: AnalyzeOptions = {}): Promise<AnalysisReport> {
   const analytics = new Analytics(opts.tsFormats ? { tsFormats: opts.tsFormats } : {});
-  const joiner = new Joiner((j) => analytics.add(j), { windowMs: opts.windowMs ?? 1000, maxOpen: opts.maxOpen ?? 50_000 });
+  const joiner = new Joiner((j) => analytics.add(j), { windowMs: opts.windowMs ?? 500, maxOpen: opts.maxOpen ?? 50_000 });
   const counts: FrameCounts = { frames: 0, notIpv6: 0, noTrace: 0, malformed: new Map() };
   for (const path of files) {
     await readCaptureObservations(path, { counts, each: (o) => joiner.add(o), batch: () => opts.onProgress?.(counts.frames) });

@@ -27,7 +27,7 @@ export interface CollectConfig {
 
 /** The defaults: `ioam collect` with no file and no flags. */
 export function defaultConfig(): CollectConfig {
-  return { store: { path: "./ioam.db", synchronous: "normal", retention: {} }, namespaces: new Map(), windowMs: 2000, sources: { events: ["self"], pcap: [], decap: [], dex: [] } };
+  return { store: { path: "./ioam.db", synchronous: "normal", retention: {} }, namespaces: new Map(), windowMs: 500, sources: { events: ["self"], pcap: [], decap: [], dex: [] } };
 }
 
 type Obj = Record<string, unknown>;

@@ -40,7 +40,7 @@ export interface Journey {
 
 /** Joiner settings. */
 export interface JoinerOptions {
-  /** How long a journey stays open for more observations (ms of collection time; default 2000). */
+  /** How long a journey stays open for more observations (ms of collection time; default 500). */
   windowMs?: number;
   /** Most open journeys; beyond, the oldest is closed early (counted in `evicted`). Default 100 000. */
   maxOpen?: number;
@@ -57,7 +57,8 @@ interface Open {
   /** When it was opened, on the window's clock. */
   opened: number;
   keys: Array<number | string>;
-  depth: number;
+  /** Content keys K_1 … K_n of its deepest observation (empty for DEX). */
+  chain: number[];
   closed: boolean;
 }
 
@@ -82,7 +83,7 @@ export class Joiner {
     private readonly emit: (j: Journey) => void,
     opts: JoinerOptions = {},
   ) {
-    this.windowMs = opts.windowMs ?? 2000;
+    this.windowMs = opts.windowMs ?? 500;
     this.maxOpen = opts.maxOpen ?? 100_000;
     this.clock = opts.clock;
   }
@@ -106,16 +107,18 @@ export class Joiner {
     this.expire();
   }
 
-  /** The open journey holding K_n, else the one whose deepest data is K_j for the longest j < n. */
+  /**
+   * The open journey whose first node entry is this observation's (K_1), if the two agree on
+   * every entry both hold (K_m, m = the shorter). Only K_1 is indexed: one map entry per
+   * journey. Two packets with the same first entry but different later ones make K_1
+   * ambiguous: it joins nothing more.
+   */
   private byContent(keys: number[], time: number): Open | undefined {
-    for (let j = keys.length - 1; j >= 0; j--) {
-      const hit = this.index.get(keys[j]!);
-      if (hit === AMBIGUOUS) return undefined;
-      if (!hit) continue;
-      if (j === keys.length - 1 || hit.depth === j + 1) return hit;
-      this.markAmbiguous(keys.slice(0, j + 1), time); // same first j+1 entries, different packets
-      return undefined;
-    }
+    const hit = this.index.get(keys[0]!);
+    if (!hit) return undefined;
+    const m = Math.min(hit.chain.length, keys.length);
+    if (hit.chain[m - 1] === keys[m - 1]) return hit;
+    this.markAmbiguous([keys[0]!], time);
     return undefined;
   }
 
@@ -130,7 +133,7 @@ export class Joiner {
   private start(o: Observation, hops: TraceNode[], idKey: string | undefined, content: number[] | undefined): void {
     const j = single(o, hops);
     j.joinedBy = idKey === undefined ? "content" : o.e2eSeq !== undefined ? "e2e" : "dex";
-    const open: Open = { j, opened: this.newest, keys: [], depth: o.source === "dex" ? 0 : hops.length, closed: false };
+    const open: Open = { j, opened: this.newest, keys: [], chain: content ?? [], closed: false };
     this.queue.push(open);
     this.register(open, idKey, content);
     if (this.open > this.maxOpen) {
@@ -146,8 +149,8 @@ export class Joiner {
     if (o.position !== undefined) (j.positions ??= []).push(o.position);
     mergeContext(j, o);
     if (o.source === "dex") j.hops = orderDexHops([...j.hops, ...hops]);
-    else if (hops.length > open.depth) {
-      open.depth = hops.length;
+    else if (hops.length > j.hops.length) {
+      if (content) open.chain = content;
       Object.assign(j, { hops, source: o.source, overflow: o.overflow, traceType: o.traceType });
     }
     j.pathKey = pathKey(j.namespaceId, j.hops);
@@ -156,10 +159,8 @@ export class Joiner {
 
   private register(open: Open, idKey: string | undefined, content: number[] | undefined): void {
     if (idKey !== undefined && !this.index.has(idKey)) (this.index.set(idKey, open), open.keys.push(idKey));
-    for (const k of content ?? []) {
-      const cur = this.index.get(k);
-      if (cur === undefined) (this.index.set(k, open), open.keys.push(k));
-    }
+    const k1 = content?.[0];
+    if (k1 !== undefined && this.index.get(k1) === undefined) (this.index.set(k1, open), open.keys.push(k1));
   }
 
   /** Closes journeys older than the window (by the newest collection time seen). */

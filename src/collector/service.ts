@@ -66,7 +66,10 @@ export class Collector {
   ) {
     this.clock = opts.clock ?? Date.now;
     this.analytics = new Analytics({ ...(opts.tsFormats ? { tsFormats: opts.tsFormats } : {}), onFlag: (f) => this.flags.push(f) });
-    this.joiner = new Joiner((j) => this.pending.push(j), { windowMs: opts.windowMs ?? 2000, clock: this.clock });
+    // Captures alone: the join window runs on capture time (a file is read faster than real
+    // time). With any live source it runs on the clock, so that old captures and live events mix.
+    const live = sources.some((s) => s.kind !== "pcap");
+    this.joiner = new Joiner((j) => this.pending.push(j), { windowMs: opts.windowMs ?? 500, ...(live ? { clock: this.clock } : {}) });
   }
 
   /** Starts every source from its checkpoint; resolves once they are running. */

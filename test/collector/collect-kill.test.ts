@@ -21,7 +21,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const count = (db: string) => {
   const d = new Database(db, { readonly: true });
   try {
-    return (d.prepare("SELECT count(*) AS n, count(DISTINCT uid) AS u FROM journeys").get() as { n: number; u: number });
+    return (d.prepare("SELECT count(*) AS n, count(DISTINCT origin_pos) AS u FROM journeys").get() as { n: number; u: number });
   } finally {
     d.close();
   }

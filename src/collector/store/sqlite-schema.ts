@@ -17,10 +17,11 @@ export const MIGRATIONS: readonly string[] = [
      id INTEGER PRIMARY KEY, time_ms REAL NOT NULL, time_source TEXT NOT NULL,
      path_id INTEGER NOT NULL, trace_type INTEGER NOT NULL, joined_by TEXT NOT NULL,
      observations INTEGER NOT NULL, at TEXT NOT NULL, source TEXT NOT NULL, overflow INTEGER NOT NULL,
-     hops BLOB NOT NULL, flow TEXT, seq TEXT, uid TEXT);
+     hops BLOB NOT NULL, flow TEXT, seq TEXT, origin_id INTEGER, origin_pos INTEGER);
    CREATE INDEX journeys_time ON journeys (time_ms);
    CREATE INDEX journeys_path_time ON journeys (path_id, time_ms);
-   CREATE UNIQUE INDEX journeys_uid ON journeys (uid) WHERE uid IS NOT NULL;
+   CREATE UNIQUE INDEX journeys_origin ON journeys (origin_id, origin_pos) WHERE origin_pos IS NOT NULL;
+   CREATE TABLE origins (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
    CREATE TABLE hop_series (
      path_id INTEGER NOT NULL, hop INTEGER NOT NULL, resolution INTEGER NOT NULL, bucket_ms INTEGER NOT NULL,
      count INTEGER NOT NULL, latency BLOB, queue BLOB, transit BLOB,

@@ -35,6 +35,8 @@ export const DEFAULT_RETENTION: Retention = { journeysMs: 7 * DAY, minuteMs: 30 
 /** SQLite implementation of Store. */
 export class SqliteStore extends SqliteQueries implements Store {
   private readonly pathIds = new Map<string, number>();
+  /** Where positioned records come from (a capture file): (origin, position) identifies a journey across replays. */
+  private readonly originIds = new Map<string, number>();
   private readonly retention: Retention;
   private writes = 0;
   private lastWriteMs = 0;
@@ -49,7 +51,8 @@ export class SqliteStore extends SqliteQueries implements Store {
     super(db);
     this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
     this.st = {
-      journey: db.prepare("INSERT OR IGNORE INTO journeys (time_ms, time_source, path_id, trace_type, joined_by, observations, at, source, overflow, hops, flow, seq, uid, trace_id, span_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+      journey: db.prepare("INSERT OR IGNORE INTO journeys (time_ms, time_source, path_id, trace_type, joined_by, observations, at, source, overflow, hops, flow, seq, origin_id, origin_pos, trace_id, span_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+      origin: db.prepare("INSERT INTO origins (name) VALUES (?)"),
       path: db.prepare("INSERT INTO paths (key, namespace_id, nodes, first_ms, last_ms) VALUES (?,?,?,?,?)"),
       pathNode: db.prepare("INSERT OR IGNORE INTO path_nodes (node, path_id, hop) VALUES (?,?,?)"),
       pathSeen: db.prepare("UPDATE paths SET last_ms = max(last_ms, ?), first_ms = min(first_ms, ?) WHERE id = ?"),
@@ -60,7 +63,7 @@ export class SqliteStore extends SqliteQueries implements Store {
       loss: db.prepare("INSERT OR REPLACE INTO loss (flow, received, lost, duplicates, updated_ms) VALUES (?,?,?,?,?)"),
       checkpoint: db.prepare("INSERT OR REPLACE INTO sources (name, kind, position, last_ms) VALUES (?,?,?,?)"),
     };
-    for (const r of db.prepare("SELECT id, key FROM paths").all() as Array<{ id: number; key: string }>) this.pathIds.set(r.key, r.id);
+    this.reloadPathIds();
     this.write1 = db.transaction((b: WriteBatch) => this.writeTx(b));
   }
 
@@ -111,10 +114,17 @@ export class SqliteStore extends SqliteQueries implements Store {
 
   private insertJourney(j: Journey, pathId: number): boolean {
     const ctx = journeyTraceContext(j.hops);
-    const uid = j.positions?.length ? `${j.at[0]}@${Math.min(...j.positions)}` : null;
+    const pos = j.positions?.length ? Math.min(...j.positions) : null;
+    const origin = pos === null ? null : this.originId(j.at[0]!);
     const seq = j.e2eSeq !== undefined ? String(j.e2eSeq) : j.dexSeq !== undefined ? `${j.dexFlowId ?? ""}:${j.dexSeq}` : null;
-    const r = this.st.journey.run(j.time, j.timeSource, pathId, j.traceType, j.joinedBy, j.observations, j.at.join(","), j.source, j.overflow ? 1 : 0, encodeHops(j.hops, j.traceType), j.flow ? JSON.stringify(j.flow) : null, seq, uid, ctx?.traceId ?? null, ctx?.spanId ?? null);
+    const r = this.st.journey.run(j.time, j.timeSource, pathId, j.traceType, j.joinedBy, j.observations, j.at.join(","), j.source, j.overflow ? 1 : 0, encodeHops(j.hops, j.traceType), j.flow ? JSON.stringify(j.flow) : null, seq, origin, pos, ctx?.traceId ?? null, ctx?.spanId ?? null);
     return r.changes > 0;
+  }
+
+  private originId(name: string): number {
+    let id = this.originIds.get(name);
+    if (id === undefined) this.originIds.set(name, (id = Number(this.st.origin.run(name).lastInsertRowid)));
+    return id;
   }
 
   private pathId(j: Journey): number {
@@ -136,6 +146,8 @@ export class SqliteStore extends SqliteQueries implements Store {
 
   private reloadPathIds(): void {
     this.pathIds.clear();
+    this.originIds.clear();
+    for (const r of this.db.prepare("SELECT id, name FROM origins").all() as Array<{ id: number; name: string }>) this.originIds.set(r.name, r.id);
     for (const r of this.db.prepare("SELECT id, key FROM paths").all() as Array<{ id: number; key: string }>) this.pathIds.set(r.key, r.id);
   }
 
