@@ -24,21 +24,28 @@ export interface BucketSketches {
 
 /** Folds journeys (with their path ids) into minute and hour buckets. */
 export class SeriesFold {
-  readonly buckets = new Map<string, BucketSketches>();
+  /**
+   * Keyed by a number: bucket index, resolution, hop (< 64) and path id (< 2^20) packed in 53
+   * bits (no string per hop); path ids from 2^20 on use text keys.
+   */
+  readonly buckets = new Map<number | string, BucketSketches>();
 
   constructor(private readonly tsFormat: (namespaceId: number) => TsFormat) {}
 
   add(j: Journey, pathId: number): void {
-    for (const res of [MINUTE_MS, HOUR_MS]) {
-      const bucketMs = Math.floor(j.time / res) * res;
-      for (let i = 0; i < j.hops.length; i++) this.hop(j, i, pathId, res, bucketMs);
+    const minute = Math.floor(j.time / MINUTE_MS);
+    const hour = Math.floor(j.time / HOUR_MS);
+    const packed = pathId < 1048576;
+    for (let i = 0; i < j.hops.length; i++) {
+      const small = packed && i < 64;
+      this.hop(j, i, pathId, MINUTE_MS, minute, small ? (minute * 128 + i) * 1048576 + pathId : `${pathId}/${i}/m/${minute}`);
+      this.hop(j, i, pathId, HOUR_MS, hour, small ? ((hour * 2 + 1) * 64 + i) * 1048576 + pathId : `${pathId}/${i}/h/${hour}`);
     }
   }
 
-  private hop(j: Journey, i: number, pathId: number, resolution: number, bucketMs: number): void {
-    const key = `${pathId}/${i}/${resolution}/${bucketMs}`;
+  private hop(j: Journey, i: number, pathId: number, resolution: number, index: number, key: number | string): void {
     let b = this.buckets.get(key);
-    if (!b) this.buckets.set(key, (b = { pathId, hop: i, resolution, bucketMs, count: 0, latency: new Sketch(), queue: new Sketch(), transit: new Sketch() }));
+    if (!b) this.buckets.set(key, (b = { pathId, hop: i, resolution, bucketMs: index * resolution, count: 0, latency: new Sketch(), queue: new Sketch(), transit: new Sketch() }));
     b.count++;
     const n = j.hops[i]!;
     if (i > 0) {
