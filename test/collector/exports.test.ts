@@ -18,7 +18,7 @@ import { MetricsRenderer } from "../../src/collector/export/prometheus.js";
 import { Collector } from "../../src/collector/service.js";
 import { PcapSource } from "../../src/collector/sources/pcap-source.js";
 import { SqliteStore } from "../../src/collector/store/sqlite-store.js";
-import { TRACE_CONTEXT_SCHEMA, encodeTraceContext } from "../../src/collector/trace-context.js";
+import { TRACE_CONTEXT_SCHEMA, encodeTraceContext } from "../../src/wire/trace-context.js";
 import { buildPacket } from "../../src/wire/build.js";
 import type { TraceNode } from "../../src/wire/ioam/trace-node.js";
 

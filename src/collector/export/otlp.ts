@@ -15,7 +15,7 @@ import type { TraceNode } from "../../wire/ioam/trace-node.js";
 import { formatTraceType } from "../../wire/ioam/trace-type.js";
 import { hasTimestamp, nodeIdText, queueDepthOf, type TsFormat, transitDelayNs } from "../hops.js";
 import type { Journey } from "../journeys.js";
-import { journeyTraceContext } from "../trace-context.js";
+import { journeyTraceContext } from "../../wire/trace-context.js";
 import type { Exporter, ExporterStats } from "./exporter.js";
 
 /** Options of the OTLP exporter. */

@@ -7,7 +7,7 @@ import { after, describe, it } from "node:test";
 import type { TraceNode } from "../../wire/ioam/trace-node.js";
 import { pathKey } from "../hops.js";
 import type { Journey } from "../journeys.js";
-import { TRACE_CONTEXT_SCHEMA, encodeTraceContext } from "../trace-context.js";
+import { TRACE_CONTEXT_SCHEMA, encodeTraceContext } from "../../wire/trace-context.js";
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from "./sqlite-schema.js";
 import { SqliteStore } from "./sqlite-store.js";
 

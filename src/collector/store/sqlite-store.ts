@@ -8,7 +8,7 @@ import { statSync } from "node:fs";
 import type { TsFormat } from "../hops.js";
 import { pathNodes } from "../hops.js";
 import type { Journey } from "../journeys.js";
-import { journeyTraceContext } from "../trace-context.js";
+import { journeyTraceContext } from "../../wire/trace-context.js";
 import type { Checkpoint } from "../sources/source.js";
 import { encodeHops } from "./hop-blob.js";
 import { SeriesFold, mergeBlob } from "./series.js";

@@ -7,7 +7,7 @@
 //   4–19   trace-id (16 octets, W3C)                 20–27 parent-id (8 octets: the span the
 //                                                          packet was sent in)
 
-import type { TraceNode } from "../wire/ioam/trace-node.js";
+import type { TraceNode } from "./ioam/trace-node.js";
 
 /** The Opaque State Snapshot schema id (24 bits) of an ioamkit trace context: "iok" in ASCII. */
 export const TRACE_CONTEXT_SCHEMA = 0x696f6b;
