@@ -1,6 +1,7 @@
 // The named queries of the SQLite store (docs/collector.md, "Named queries"), each served by an
 // index: paths in a window (hop_series primary key), per-hop series of a path (same), journeys by
-// trace id (journeys_trace), by node (path_nodes → journeys_path_time), by time (journeys_time).
+// trace id (journeys_trace), by node (path_nodes → journeys_path_time), by path and by time
+// (journeys_path_time for each path with rows in the window: no index of its own to maintain).
 
 import type Database from "better-sqlite3";
 import type { Flag } from "../flags.js";
@@ -92,13 +93,23 @@ export class SqliteQueries {
     const from = `FROM journeys j JOIN paths p ON p.id = j.path_id`;
     let rows: JourneyDbRow[];
     if ("traceId" in q) rows = this.db.prepare(`SELECT ${JOURNEY_COLUMNS} ${from} WHERE j.trace_id = ? ORDER BY j.time_ms DESC LIMIT ?`).all(q.traceId, limit) as JourneyDbRow[];
-    else if (q.node !== undefined || q.pathId !== undefined) {
-      const ids = q.pathId !== undefined ? [q.pathId] : (this.db.prepare("SELECT DISTINCT path_id FROM path_nodes WHERE node = ?").all(q.node) as Array<{ path_id: number }>).map((r) => r.path_id);
-      if (ids.length === 0) return [];
+    else {
+      // One index (path, time) serves node, path and time: the paths come from path_nodes, or
+      // from the series rows of the window; each path's newest rows are merged.
+      const ids = q.pathId !== undefined ? [q.pathId] : q.node !== undefined ? this.pathsOfNode(q.node) : this.pathsInWindow(q);
       const per = this.db.prepare(`SELECT ${JOURNEY_COLUMNS} ${from} WHERE j.path_id = ? AND j.time_ms >= ? AND j.time_ms < ? ORDER BY j.time_ms DESC LIMIT ?`);
       rows = ids.flatMap((id) => per.all(id, q.from, q.to, limit) as JourneyDbRow[]).sort((a, b) => b.time_ms - a.time_ms).slice(0, limit);
-    } else rows = this.db.prepare(`SELECT ${JOURNEY_COLUMNS} ${from} WHERE j.time_ms >= ? AND j.time_ms < ? ORDER BY j.time_ms DESC LIMIT ?`).all(q.from, q.to, limit) as JourneyDbRow[];
+    }
     return rows.map(journeyRow);
+  }
+
+  private pathsOfNode(node: string): number[] {
+    return (this.db.prepare("SELECT DISTINCT path_id FROM path_nodes WHERE node = ?").all(node) as Array<{ path_id: number }>).map((r) => r.path_id);
+  }
+
+  /** Paths with journeys in the window (their hour rows), so that a time query needs no index of its own. */
+  private pathsInWindow(w: Window): number[] {
+    return (this.db.prepare("SELECT DISTINCT path_id FROM hop_series WHERE resolution = ? AND hop = 0 AND bucket_ms >= ? AND bucket_ms < ?").all(HOUR_MS, Math.floor(w.from / HOUR_MS) * HOUR_MS, w.to) as Array<{ path_id: number }>).map((r) => r.path_id);
   }
 
   async problems(w: Window & { limit?: number }): Promise<Problem[]> {

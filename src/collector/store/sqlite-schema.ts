@@ -18,7 +18,6 @@ export const MIGRATIONS: readonly string[] = [
      path_id INTEGER NOT NULL, trace_type INTEGER NOT NULL, joined_by TEXT NOT NULL,
      observations INTEGER NOT NULL, at TEXT NOT NULL, source TEXT NOT NULL, overflow INTEGER NOT NULL,
      hops BLOB NOT NULL, flow TEXT, seq TEXT, origin_id INTEGER, origin_pos INTEGER);
-   CREATE INDEX journeys_time ON journeys (time_ms);
    CREATE INDEX journeys_path_time ON journeys (path_id, time_ms);
    CREATE UNIQUE INDEX journeys_origin ON journeys (origin_id, origin_pos) WHERE origin_pos IS NOT NULL;
    CREATE TABLE origins (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);

@@ -69,7 +69,7 @@ describe("SqliteStore", () => {
     db.prepare("INSERT INTO journeys (time_ms, time_source, path_id, trace_type, joined_by, observations, at, source, overflow, hops) VALUES (5, 'capture', 1, 8388608, 'none', 1, 'x', 'packet', 0, x'3f0000013e000002')").run();
     db.close();
     const s = SqliteStore.open(file);
-    const rows = await s.journeys({ from: 0, to: 10 });
+    const rows = await s.journeys({ pathId: 1, from: 0, to: 10 });
     assert.deepEqual(rows[0]!.hops, [{ hopLimit: 63, nodeId: 1 }, { hopLimit: 62, nodeId: 2 }]);
     await s.close();
     const check = new Database(file);
