@@ -125,7 +125,7 @@ export class Collector {
     const flags = this.flags.splice(0);
     for (const j of journeys) {
       this.analytics.add(j);
-      for (const p of j.positions ?? []) this.positions.get(`pcap:${j.at[0]}`)?.release(p);
+      j.positions?.forEach((p, i) => this.positions.get(`pcap:${j.positionsAt![i]}`)?.release(p));
     }
     const checkpoints = this.sources.flatMap((s) => {
       const at = this.resumePoint(s);
