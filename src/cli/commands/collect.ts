@@ -3,7 +3,7 @@
 
 import { type CollectConfig, defaultConfig, loadConfig } from "../../collector/config.js";
 import { startCollector } from "../../collector/start.js";
-import { UsageError } from "../../errors.js";
+import { IoamError, UsageError } from "../../errors.js";
 import type { ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { parseTsFormats } from "./analyze.js";
@@ -41,8 +41,13 @@ async function run(a: ParsedArgs): Promise<number> {
   let lastLine = 0;
   const batch = a.flags.has("batch") ? Number(a.flags.get("batch")) : undefined;
   if (batch !== undefined && !(Number.isInteger(batch) && batch > 0)) throw new UsageError(`--batch "${a.flags.get("batch")}": expected a positive number of journeys`);
+  let failed: ((e: Error) => void) | undefined;
   const running = await startCollector(c, {
     ...(batch !== undefined ? { batchSize: batch } : {}),
+    onFailure: (e) => failed?.(e),
+    onProblem: (p) => {
+      if (p.reason === "source-failed" || p.reason === "corrupt-capture" || p.reason === "overrun") process.stderr.write(`ioam collect: ${p.source}: ${p.reason}: ${p.detail}\n`);
+    },
     onStored: (r) => {
       if (json) process.stdout.write(JSON.stringify({ stored: r.totalStored, batch: r.journeys, duplicates: r.duplicates, problems: r.problems }) + "\n");
       else if (tty && Date.now() - lastLine > 1000) {
@@ -54,13 +59,16 @@ async function run(a: ParsedArgs): Promise<number> {
   const where = running.metricsPort !== undefined ? `, metrics on :${running.metricsPort}/metrics` : "";
   await Promise.all(running.sources.map((s) => s.ready?.()));
   process.stderr.write(`ioam collect: ${running.sources.map((s) => s.name).join(", ")} → ${c.store.path}${where} (ready)\n`);
+  let failure: Error | undefined;
   const stopped = new Promise<void>((resolve) => {
+    failed = (e) => ((failure = e), resolve());
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);
     if (a.booleans.has("exit-at-end") && running.sources.every((s) => s.kind === "pcap")) void running.collector.sourcesEnded().then(resolve);
   });
   await stopped;
   await running.stop();
+  if (failure) throw new IoamError("IO", `the store failed, nothing more was written (everything acknowledged is in ${c.store.path}; a restart resumes): ${failure.message}`);
   const h = running.collector.health;
   const summary = { v: 1, done: true, recordsIn: h.recordsIn, journeysStored: h.journeysStored, duplicates: h.duplicates, problems: h.problemsByReason };
   process.stdout.write(json ? JSON.stringify(summary) + "\n" : `${tty ? "\n" : ""}stored ${h.journeysStored} journeys from ${h.recordsIn} records; problems ${JSON.stringify(h.problemsByReason)}\n`);
