@@ -5,6 +5,7 @@
 import { ConfigError, IoamError, UsageError } from "../errors.js";
 import { parseArgs } from "./args.js";
 import type { Command } from "./command.js";
+import { agentCommand } from "./commands/agent.js";
 import { analyzeCommand } from "./commands/analyze.js";
 import { applyCommand } from "./commands/apply.js";
 import { collectCommand } from "./commands/collect.js";
@@ -18,7 +19,7 @@ import { nodeCommand } from "./commands/node-ids.js";
 import { routeCommand } from "./commands/route.js";
 import { insideNetns, runInNetns } from "../linux/netns.js";
 
-const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand, analyzeCommand, collectCommand];
+const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand, analyzeCommand, collectCommand, agentCommand];
 
 /** Takes the global `--netns NAME` (or --netns=NAME) out of argv, anywhere it stands. */
 function takeNetns(argv: string[]): { netns: string | undefined; rest: string[] } {

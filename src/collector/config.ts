@@ -7,10 +7,14 @@ import { parse } from "yaml";
 import { ConfigError } from "../errors.js";
 import type { TsFormat } from "./hops.js";
 import type { Retention } from "./store/store.js";
+import { type StreamConfig, streamConfig } from "./stream/stream-config.js";
 
 /** The configuration as the service uses it. */
 export interface CollectConfig {
-  store: { path: string; synchronous: "normal" | "full"; retention: Partial<Retention> };
+  /** `url` (postgres://…) selects PostgreSQL; else SQLite at `path`. */
+  store: { path: string; url?: string; synchronous: "normal" | "full"; retention: Partial<Retention> };
+  /** Present: this collector is a stream worker (records from NATS JetStream, store PostgreSQL). */
+  stream?: StreamConfig;
   /** Accepted IOAM namespaces and their timestamp formats; empty = accept all, Linux format. */
   namespaces: Map<number, TsFormat>;
   windowMs: number;
@@ -110,12 +114,15 @@ export function loadConfig(file: string): CollectConfig {
   const c = defaultConfig();
   if (isObj(doc.store)) {
     if (typeof doc.store.path === "string") c.store.path = doc.store.path;
+    if (typeof doc.store.url === "string") c.store.url = doc.store.url;
     if (doc.store.synchronous === "full") c.store.synchronous = "full";
     c.store.retention = retention(doc.store.retention);
   }
   c.namespaces = namespaces(doc.namespaces);
   if (isObj(doc.join) && doc.join.window !== undefined) c.windowMs = duration(doc.join.window, "join.window");
   sources(doc.sources, c);
+  const stream = streamConfig(doc.stream);
+  if (stream) c.stream = stream;
   exportsOf(doc.exports, c);
   return c;
 }

@@ -10,6 +10,7 @@ import { EventsSource } from "./sources/events-source.js";
 import { DecapSinkSource, DexReceiver } from "./sources/line-sources.js";
 import { PcapSource } from "./sources/pcap-source.js";
 import type { Source } from "./sources/source.js";
+import { PgStore } from "./store/pg-store.js";
 import { SqliteStore } from "./store/sqlite-store.js";
 import type { Store } from "./store/store.js";
 
@@ -37,7 +38,7 @@ export function sourcesOf(c: CollectConfig): Source[] {
 /** Opens the store, starts the exporters and the sources. */
 export async function startCollector(c: CollectConfig, hooks: Pick<CollectorOptions, "onStored" | "batchSize" | "onFailure" | "onProblem"> = {}): Promise<RunningCollector> {
   const tsFormats = c.namespaces;
-  const store = SqliteStore.open(c.store.path, { tsFormats, retention: c.store.retention, synchronous: c.store.synchronous });
+  const store = c.store.url ? await PgStore.open(c.store.url, { tsFormats, retention: c.store.retention }) : SqliteStore.open(c.store.path, { tsFormats, retention: c.store.retention, synchronous: c.store.synchronous });
   const sources = sourcesOf(c);
   const exporters: Exporter[] = [];
   if (c.otlp) exporters.push(new OtlpExporter({ ...c.otlp, tsFormats }));

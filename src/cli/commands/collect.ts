@@ -7,6 +7,7 @@ import { IoamError, UsageError } from "../../errors.js";
 import type { ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { parseTsFormats } from "./analyze.js";
+import { runStreamWorker, streamArgs } from "./collect-stream.js";
 
 /** The configuration from --config and the flags. */
 export function configFromArgs(a: ParsedArgs): CollectConfig {
@@ -29,6 +30,8 @@ export function configFromArgs(a: ParsedArgs): CollectConfig {
   if (a.flags.has("metrics")) c.prometheus = { listen: a.flags.get("metrics")!, maxPaths: c.prometheus?.maxPaths ?? 50 };
   if (a.flags.has("otlp")) c.otlp = { url: a.flags.get("otlp")!, sampleRate: Number(a.flags.get("sample") ?? c.otlp?.sampleRate ?? 0.01), maxQueue: c.otlp?.maxQueue ?? 2048 };
   for (const [ns, f] of parseTsFormats(a.flags.get("ts-format"))) c.namespaces.set(ns, f);
+  streamArgs(a, c, sourcesGiven);
+  if (c.stream) return c;
   if (c.sources.events.length + c.sources.pcap.length + c.sources.decap.length + c.sources.dex.length === 0) throw new UsageError("no source: give --netns, --pcap, --decap, --dex-udp or a --config with sources");
   return c;
 }
@@ -36,6 +39,7 @@ export function configFromArgs(a: ParsedArgs): CollectConfig {
 async function run(a: ParsedArgs): Promise<number> {
   if (a.positional.length) throw new UsageError(`collect takes no words (got "${a.positional[0]}"); sources are flags: --pcap FILE, --netns NAME …`);
   const c = configFromArgs(a);
+  if (c.stream) return runStreamWorker(c, a.booleans.has("json"));
   const json = a.booleans.has("json");
   const tty = process.stderr.isTTY === true;
   let lastLine = 0;
@@ -82,6 +86,7 @@ export const collectCommand: Command = {
                     [--decap PATH]... [--dex-udp HOST:PORT --dex-sender ADDR...] [--dex-unix PATH]...
                     [--metrics HOST:PORT] [--otlp URL [--sample RATE]] [--ts-format NS=linux|ptp|ntp]
                     [--batch N] [--exit-at-end] [--json]
+       ioam collect --source nats://HOST:PORT[,…] --store postgres://USER@HOST/DB [--config FILE] [--json]
 
 Collects IOAM records — the kernel's ioam6_events (this netns with --events, others with
 --netns, repeatable), capture files, the data plane's decap sink, direct-export records — joins
@@ -93,11 +98,19 @@ line per durable write ({"stored": N, …}: everything counted there is in the d
 --batch N sets the journeys per write (default 5000). --exit-at-end stops once every capture
 source is read. See docs/collector.md.
 
+--store postgres://… stores into PostgreSQL instead of SQLite. With --source nats://… the
+collector is a stream worker: it reads the records \`ioam agent\`s publish to NATS JetStream (one
+durable consumer shared by every worker), stores each record once whatever is redelivered, and
+assembles journeys in the database. Credentials never go on the command line: PGPASSWORD or
+~/.pgpass; stream.nats.credentials / passwordFile in the config file, or IOAM_NATS_* variables.
+See docs/scale.md.
+
 Examples:
   ioam collect
   ioam collect --netns r1 --netns r2 --netns r4 --db lab.db --metrics 127.0.0.1:9464
-  ioam collect --pcap samples/ioam-trace.pcapng --db /tmp/sample.db --exit-at-end`,
-  flags: { values: ["config", "db", "metrics", "otlp", "sample", "ts-format", "batch"], booleans: ["events", "exit-at-end"], repeated: ["netns", "pcap", "decap", "dex-udp", "dex-sender", "dex-unix"] },
+  ioam collect --pcap samples/ioam-trace.pcapng --db /tmp/sample.db --exit-at-end
+  ioam collect --source nats://10.0.0.5:4222 --store postgres://ioam@db.example/ioam`,
+  flags: { values: ["config", "db", "metrics", "otlp", "sample", "ts-format", "batch", "source", "store"], booleans: ["events", "exit-at-end"], repeated: ["netns", "pcap", "decap", "dex-udp", "dex-sender", "dex-unix"] },
   ownsNetns: true,
   run,
 };

@@ -13,6 +13,8 @@ export type ProblemReason =
   | "unauthorized-sender" // a DEX datagram from a sender not configured
   | "overrun" // the kernel dropped events (ENOBUFS): how many is unknown
   | "gap" // the source was not running (restart): records in between are gone
+  | "spool-full" // an agent's spool reached its bound while the stream was unreachable: records dropped
+  | "late" // a stream record arrived after its journey was stored: the journey was completed, its series not
   | "source-failed"; // the source stopped with an error
 
 /** One problem, as reported and stored. */
@@ -26,6 +28,10 @@ export interface Problem {
   count?: number;
   /** For a gap: when it began (the last record stored before). */
   since?: number;
+  /** For an agent's gap: the observation point (`at`) whose records are missing… */
+  node?: string;
+  /** …and its IOAM node id, so that journeys that crossed it meanwhile can be counted. */
+  nodeId?: number;
 }
 
 /** Where a source resumes: its committed position, or the time of its last stored record. */

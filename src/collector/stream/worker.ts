@@ -1,0 +1,160 @@
+// `ioam collect --source nats://… --store postgres://…` (docs/scale.md): one stream worker. Every
+// worker pulls from the same durable consumer (the work is shared; what a worker fetched and did
+// not acknowledge is redelivered to the others after the ack wait), puts the records into the
+// ledger (ingest.ts) and acknowledges only after that commit; and it assembles the journeys of
+// the shards it holds (assembler.ts). The worker creates the stream and the consumer if missing.
+
+import { AckPolicy, DeliverPolicy, type JetStreamManager, type JsMsg, type NatsConnection, RetentionPolicy, StorageType, connect, nanos } from "nats";
+import pg from "pg";
+import type { PgStore } from "../store/pg-store.js";
+import { type AssemblyOptions, Assembly, ShardOwnership } from "./assembler.js";
+import { ingest, ingestRows } from "./ingest.js";
+import { type NatsConfig, connectionOptions } from "./nats-config.js";
+
+/** Settings of a stream worker (docs/scale.md, "Sizing"). */
+export interface WorkerOptions {
+  nats: NatsConfig;
+  /** The store's connection string, for the worker's own lock connection. */
+  storeUrl: string;
+  consumer: string;
+  ackWaitMs: number;
+  duplicateWindowMs: number;
+  maxAgeMs: number;
+  replicas: number;
+  shards: number;
+  /** Messages per fetch (each holds up to an agent batch of records). */
+  fetch: number;
+  assembly: AssemblyOptions;
+}
+
+/** Defaults: ack wait 30 s, duplicate window 10 min, messages kept a day, 16 shards, 32 messages per fetch. */
+export const WORKER_DEFAULTS = { consumer: "ioam-collect", ackWaitMs: 30_000, duplicateWindowMs: 600_000, maxAgeMs: 86_400_000, replicas: 1, shards: 16, fetch: 32 } as const;
+
+/** A worker's counters. */
+export interface WorkerStats {
+  messages: number;
+  records: number;
+  fresh: number;
+  duplicates: number;
+  malformed: number;
+  assembled: number;
+  journeys: number;
+  late: number;
+  shards: number;
+  errors: number;
+  lastError?: string;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Creates the stream (file storage, work-queue retention) and the durable consumer when missing. */
+export async function ensureStream(jsm: JetStreamManager, o: Pick<WorkerOptions, "nats" | "consumer" | "ackWaitMs" | "duplicateWindowMs" | "maxAgeMs" | "replicas">): Promise<void> {
+  const name = o.nats.stream;
+  await jsm.streams.info(name).catch(() =>
+    jsm.streams.add({ name, subjects: ["ioam.>"], storage: StorageType.File, retention: RetentionPolicy.Workqueue, max_age: nanos(o.maxAgeMs), duplicate_window: nanos(o.duplicateWindowMs), num_replicas: o.replicas }).catch(() => jsm.streams.info(name)),
+  );
+  const cfg = { durable_name: o.consumer, ack_policy: AckPolicy.Explicit, ack_wait: nanos(o.ackWaitMs), deliver_policy: DeliverPolicy.All, max_ack_pending: 4096 };
+  await jsm.consumers.add(name, cfg).catch(() => jsm.consumers.update(name, o.consumer, { ack_wait: cfg.ack_wait, max_ack_pending: cfg.max_ack_pending }));
+}
+
+/** One worker. */
+export class StreamWorker {
+  private nc: NatsConnection | undefined;
+  private stopped = false;
+  private loops: Array<Promise<void>> = [];
+  private readonly assembly: Assembly;
+  private lock: pg.Client | undefined;
+  private ownership: ShardOwnership | undefined;
+  readonly stats: WorkerStats = { messages: 0, records: 0, fresh: 0, duplicates: 0, malformed: 0, assembled: 0, journeys: 0, late: 0, shards: 0, errors: 0 };
+
+  constructor(private readonly store: PgStore, private readonly o: WorkerOptions, private readonly onCommit?: (s: WorkerStats) => void) {
+    this.assembly = new Assembly(store, o.assembly);
+  }
+
+  /** Connects, makes sure the stream and consumer exist, and starts consuming and assembling. */
+  async start(): Promise<void> {
+    this.nc = await connect(connectionOptions(this.o.nats, "ioam-collect"));
+    await ensureStream(await this.nc.jetstreamManager(), this.o);
+    this.loops.push(this.consume(this.nc), this.assemble());
+  }
+
+  private error(e: unknown): void {
+    this.stats.errors++;
+    this.stats.lastError = e instanceof Error ? e.message : String(e);
+  }
+
+  private async consume(nc: NatsConnection): Promise<void> {
+    const js = nc.jetstream();
+    while (!this.stopped) {
+      try {
+        const consumer = await js.consumers.get(this.o.nats.stream, this.o.consumer);
+        const batch: JsMsg[] = [];
+        for await (const m of await consumer.fetch({ max_messages: this.o.fetch, expires: 1000 })) batch.push(m);
+        if (batch.length) await this.take(batch);
+      } catch (e) {
+        this.error(e);
+        await sleep(500);
+      }
+    }
+  }
+
+  /** Ledger first, acknowledgements after its commit; on failure the messages come back soon (nak). */
+  private async take(batch: JsMsg[]): Promise<void> {
+    const malformed: string[] = [];
+    const rows = batch.flatMap((m) => ingestRows(new TextDecoder().decode(m.data), this.o.shards, malformed));
+    try {
+      const fresh = await ingest(this.store, rows);
+      if (malformed.length) await this.store.write({ journeys: [], problems: [{ reason: "malformed", source: "stream", time: Date.now(), detail: malformed[0]!, count: malformed.length }] });
+      for (const m of batch) m.ack();
+      Object.assign(this.stats, { messages: this.stats.messages + batch.length, records: this.stats.records + rows.length, fresh: this.stats.fresh + fresh, duplicates: this.stats.duplicates + rows.length - fresh, malformed: this.stats.malformed + malformed.length });
+      this.onCommit?.(this.stats);
+    } catch (e) {
+      for (const m of batch) m.nak(1000);
+      throw e;
+    }
+  }
+
+  private async assemble(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const own = await this.owned();
+        let busy = false;
+        for (const s of own) {
+          const a = await this.assembly.assemble(s);
+          Object.assign(this.stats, { assembled: this.stats.assembled + a.records, journeys: this.stats.journeys + a.journeys, late: this.stats.late + a.late });
+          if (a.records >= (this.o.assembly.batch ?? 20_000)) busy = true;
+          if (a.records) this.onCommit?.(this.stats);
+        }
+        if (!busy) await sleep(200);
+      } catch (e) {
+        this.error(e);
+        await this.lock?.end().catch(() => {});
+        this.lock = undefined;
+        await sleep(1000);
+      }
+    }
+  }
+
+  /** The shards this worker holds now (its lock connection reconnects after a database restart). */
+  private async owned(): Promise<number[]> {
+    if (!this.lock) {
+      const c = new pg.Client({ connectionString: this.o.storeUrl });
+      c.on("error", () => {});
+      await c.connect();
+      this.lock = c;
+      this.ownership = new ShardOwnership(c, this.o.shards);
+      await this.ownership.join();
+    }
+    await this.ownership!.rebalance();
+    this.stats.shards = this.ownership!.owned.size;
+    return [...this.ownership!.owned];
+  }
+
+  /** Stops fetching and assembling; what is unacknowledged or pending stays for the others. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.loops);
+    await this.lock?.end().catch(() => {});
+    await this.nc?.close();
+  }
+}
