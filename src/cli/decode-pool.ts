@@ -7,9 +7,10 @@
 // the garbage collector's time, on the main thread that everything waits for).
 
 import { Worker } from "node:worker_threads";
+import type { ByteInput } from "../capture/byte-input.js";
 import { type FrameRecord, type FrameSink, readFrames } from "../capture/reader.js";
 import type { OutputBuffer, Progress } from "./output.js";
-import type { RenderCounts, RenderOptions } from "./render-frame.js";
+import { type RenderCounts, type RenderOptions, addCounts } from "./render-frame.js";
 
 /** Per frame in a job: tsSec, tsNsec, originalLength, capturedLength, linkType, data offset. */
 export const META_FIELDS = 6;
@@ -166,18 +167,20 @@ class Pool {
   }
 }
 
-/** Decodes a capture with `threads` workers, writing output in frame order. */
-export async function decodeWithWorkers(path: string, opts: RenderOptions, limit: number, threads: number, out: OutputBuffer, progress: Progress): Promise<DecodeTotals> {
+/**
+ * Decodes a capture with `threads` workers, writing output in frame order into `totals`. When
+ * the capture turns out bad (cut inside a record), every frame before the bad spot is still
+ * decoded and written, then the reader's error is thrown.
+ */
+export async function decodeWithWorkers(input: ByteInput, opts: RenderOptions, limit: number, threads: number, out: OutputBuffer, progress: Progress, totals: DecodeTotals): Promise<void> {
   const buffers = new BufferPool();
   const pool = new Pool(threads, opts, buffers);
-  const totals: DecodeTotals = { frames: 0, notIpv6: 0, malformed: 0 };
   let sent = 0;
   let written = 0;
   const writeReady = async (): Promise<void> => {
     for (let r = pool.results.get(written); r; r = pool.results.get(written)) {
       pool.results.delete(written++);
-      totals.malformed += r.malformed;
-      totals.notIpv6 += r.notIpv6;
+      addCounts(totals, r);
       const rendered = r.out;
       await out.writeBytes(rendered.subarray(0, r.length), () => buffers.giveOutput(rendered));
     }
@@ -202,15 +205,21 @@ export async function decodeWithWorkers(path: string, opts: RenderOptions, limit
       }
       progress.tick(++totals.frames);
     };
-    for await (const _ of readFrames(path, sink)) {
-      jobs.flush(); // before the reader reuses its buffer
-      for (const job of ready.splice(0)) await send(job);
-      if (totals.frames >= limit) break;
+    let readError: unknown;
+    try {
+      for await (const _ of readFrames(input, sink)) {
+        jobs.flush(); // before the reader reuses its buffer
+        for (const job of ready.splice(0)) await send(job);
+        if (totals.frames >= limit) break;
+      }
+    } catch (e) {
+      readError = e; // the frames read before it still go out, then it is thrown
     }
+    for (const job of ready.splice(0)) await send(job);
     if (jobs.count) await send(jobs.take(sent, first));
     while (written < sent) (await pool.next(), await writeReady());
+    if (readError !== undefined) throw readError;
   } finally {
     await pool.close();
   }
-  return totals;
 }

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseCNumber, parseHexNumber, parseSeconds, parseUint } from "./number-text.js";
+import { cNumberProblem, parseCNumber, parseHexNumber, parseSeconds, parseUint } from "./number-text.js";
 
 describe("parseCNumber() reads C notation (strtoul base 0) as iproute2 and sysctl do", () => {
   const cases: Array<[string, bigint | undefined]> = [
@@ -68,5 +68,15 @@ describe("parseSeconds() reads SEC[.FRACTION] as a decimal time", () => {
   });
   it("refuses more precision than a nanosecond, seconds above max, and other text", () => {
     for (const t of ["1.5000000000", "4294967296", "1.", ".5", "0x10", "01", "1,5", "-1"]) assert.equal(parseSeconds(t, 0xffffffff), undefined, t);
+  });
+});
+
+describe("cNumberProblem() says why a word is not a number", () => {
+  it("names the largest value, the octal trap, or the notations", () => {
+    assert.equal(cNumberProblem("10", 0xffn), undefined);
+    assert.equal(cNumberProblem("256", 0xffn), "is above 255, the largest value here");
+    assert.equal(cNumberProblem("0x100", 0xffn), "is above 255, the largest value here");
+    assert.match(cNumberProblem("09", 0xffn)!, /leading 0 means octal .* write 9 for decimal/);
+    assert.match(cNumberProblem("ten", 0xffn)!, /is not a number \(write 0x1f hex, 017 octal or 31 decimal\)/);
   });
 });

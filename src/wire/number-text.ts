@@ -56,3 +56,14 @@ export function parseSeconds(text: string, maxSec: number): SecondsText | undefi
   const frac = m[2];
   return { sec, nsec: frac === undefined ? 0 : Number(frac.padEnd(9, "0")), hasFraction: frac !== undefined };
 }
+
+/**
+ * Why `text` is not a C-notation number ≤ max, as a phrase for an error message ("is above
+ * 65535, the largest value here"); undefined when it is one.
+ */
+export function cNumberProblem(text: string, max: bigint): string | undefined {
+  if (parseCNumber(text, max) !== undefined) return undefined;
+  if (parseCNumber(text, BigInt(Number.MAX_SAFE_INTEGER) ** 4n) !== undefined) return `is above ${max}, the largest value here`;
+  if (/^0[0-9]+$/.test(text)) return `is not a number: a leading 0 means octal (as iproute2 and sysctl read it), so write ${text.replace(/^0+(?=.)/, "")} for decimal`;
+  return "is not a number (write 0x1f hex, 017 octal or 31 decimal)";
+}
