@@ -92,7 +92,7 @@ function dataFunctions(table: readonly CommandSpec[]): string {
  * ($@, the command line from the first word after ioam) and the word being typed ($cur).
  */
 const RESOLVE = String.raw`_ioam_resolve() {
-  local cur=$1 cmd= key= phrase= prev= w skip= npos=0 sel kv
+  local cur=$1 cmd= key= phrase= prev= w skip= npos=0 sel kv used=" "
   shift
   for w in "$@"; do
     if [ -n "$skip" ]; then skip=; prev=$w; continue; fi
@@ -107,7 +107,8 @@ const RESOLVE = String.raw`_ioam_resolve() {
            key=$(_ioam_select "$cmd $w")
          else
            npos=$((npos + 1))
-           [ -n "$(_ioam_phrase "$(_ioam_key "$cmd" "$key") $w")" ] && phrase=$w
+           used="$used$w "
+           [ -n "$(_ioam_phrase "$(_ioam_key "$cmd" "$key") $w")" ] && { phrase=$w; used=" "; }
          fi ;;
     esac
     prev=$w
@@ -128,7 +129,13 @@ const RESOLVE = String.raw`_ioam_resolve() {
   if [ "$key" = "$cmd ." ] && [ -n "$(_ioam_verbs "$cmd")" ]; then _ioam_verbs "$cmd"; return; fi
   kv=$(_ioam_keyword_value "$key $prev")
   if [ -n "$kv" ]; then echo "$kv"; return; fi
-  if [ -n "$phrase" ]; then echo "$(_ioam_phrase "$key $phrase") $(_ioam_keywords "$key")"; else _ioam_keywords "$key"; fi
+  if [ -n "$phrase" ]; then echo "$(_ioam_unused "$(_ioam_phrase "$key $phrase")" "$used") $(_ioam_keywords "$key")"; else _ioam_unused "$(_ioam_keywords "$key")" "$used"; fi
+}
+
+_ioam_unused() {
+  local w out=
+  for w in $(echo $1); do case "$2" in *" $w "*) ;; *) out="${"${out:+$out }"}$w" ;; esac; done
+  echo $out
 }
 
 _ioam_key() {

@@ -6,9 +6,13 @@ import { GLOBAL_OPTIONS, commandPlaceholders, flagHelp, formUsage, valueText } f
 import { NUMBER_RULES } from "./number-rules.js";
 import type { CommandSpec, FlagSpec } from "./spec.js";
 
-/** Text for roff: backslashes escaped, hyphens as \-, no line starting with a control character. */
+/** Text for roff: backslashes escaped, hyphens as \-, no line starting with a control character, non-ASCII as \[uXXXX]. */
 function esc(s: string): string {
-  return s.replace(/\\/g, "\\e").replace(/-/g, "\\-").replace(/^([.'])/gm, "\\&$1");
+  return s
+    .replace(/\\/g, "\\e")
+    .replace(/-/g, "\\-")
+    .replace(/^([.'])/gm, "\\&$1")
+    .replace(/[^\x00-\x7f]/g, (c) => `\\[u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}]`);
 }
 
 /** Paragraphs of help text: indented blocks stay as they are (.nf), the rest is filled. */
