@@ -20,7 +20,7 @@ export interface ByteInput {
 /** What open(2) and read(2) errors mean to someone who typed a path. */
 const WHY: Record<string, string> = {
   ENOENT: "no such file",
-  EISDIR: "it is a directory, not a capture file",
+  EISDIR: "it is a directory",
   EACCES: "permission denied",
   EPERM: "permission denied",
   ENOTDIR: "a component of the path is not a directory",

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { parseCommandLine } from "./args.js";
 import { ConfigError, IoamError, UsageError } from "../errors.js";
+import { DecodeError } from "../wire/errors.js";
 import { commandHelp, mainHelp } from "./help.js";
 import { findCommand, TABLE } from "./table.js";
 import { insideNetns, runInNetns } from "../linux/netns.js";
@@ -91,7 +92,10 @@ function report(e: unknown, json: boolean): number {
     process.stderr.write(`ioam: internal error: ${err?.stack ?? String(e)}\n`);
     return 1;
   }
-  if (json) process.stdout.write(JSON.stringify({ v: 1, error: { code: known ? (e as IoamError).code : "IO", message, ...(e instanceof ConfigError ? { path: e.path } : {}) } }) + "\n");
+  if (json) {
+    const where = e instanceof ConfigError ? { path: e.path } : e instanceof DecodeError ? { offset: e.offset, layer: e.layer } : {};
+    process.stdout.write(JSON.stringify({ v: 1, error: { code: known ? (e as IoamError).code : "IO", message, ...where } }) + "\n");
+  }
   process.stderr.write(`ioam: ${message}\n`);
   return status;
 }

@@ -115,7 +115,7 @@ capture's snap length cut short, are counted on stderr but are not failures.`,
   examples: [
     { cmd: "ioam decode --pcap samples/ioam-trace.pcapng --limit 1", runnable: true },
     { cmd: "ioam decode --json --pcap samples/ioam-trace.pcapng | jq -c '.options[].nodes'", runnable: true },
-    { cmd: "ioam decode 6000000000103a4020010db8000000000000000000000001ff0200000000000000000000000000018000f36d12340001696f616d", runnable: true },
+    { cmd: "ioam decode 600123450066003d20010db800010000000000000000000220010db80004000000000000000000023a09010031460000007b2800f20000003d0000040029002a6922fa6000000168000000003e000002001500166922fa60000000b4000000003f000001000b000c6922fa6000000000000000000102000080002ac301d20001696f616d6b69742073616d706c65", runnable: true },
     { cmd: "tcpdump -i eth0 -w - ip6 | ioam decode --pcap -" },
   ],
   run,
