@@ -92,13 +92,14 @@ function dataFunctions(table: readonly CommandSpec[]): string {
  * ($@, the command line from the first word after ioam) and the word being typed ($cur).
  */
 const RESOLVE = String.raw`_ioam_resolve() {
-  local cur=$1 cmd= key= phrase= prev= w skip= npos=0 sel kv used=" "
+  local cur=$1 cmd= key= phrase= prev= w skip= npos=0 sel kv used=" " flagsgiven=" "
   shift
   for w in "$@"; do
     if [ -n "$skip" ]; then skip=; prev=$w; continue; fi
     case "$w" in
       --netns) skip=1 ;;
-      -?*) if [ -n "$cmd" ]; then
+      -?*) flagsgiven="$flagsgiven$w "
+           if [ -n "$cmd" ]; then
              _ioam_takes_value "$cmd $w" && skip=1
              sel=$(_ioam_select "$cmd $w"); [ -n "$sel" ] && key=$sel
            fi ;;
@@ -123,7 +124,8 @@ const RESOLVE = String.raw`_ioam_resolve() {
   fi
   key=$(_ioam_key "$cmd" "$key")
   case "$cur" in -?*)
-    if [ "$key" = "$cmd ." ]; then _ioam_flags "$cmd"; else _ioam_flags "$key"; fi
+    if [ "$key" = "$cmd ." ]; then kv=$(_ioam_flags "$cmd"); else kv=$(_ioam_flags "$key"); fi
+    _ioam_unused "$kv" "$flagsgiven"
     return ;;
   esac
   if [ "$key" = "$cmd ." ] && [ -n "$(_ioam_verbs "$cmd")" ]; then _ioam_verbs "$cmd"; return; fi

@@ -65,7 +65,15 @@ export function readGrammar(words: string): Grammar {
   return g;
 }
 
-/** The grammar of a phrase: its starter keyword followed by its words. */
+/**
+ * The grammar of a phrase: its starter keyword followed by its words. The starter takes a
+ * value only when the phrase begins with one (trace prealloc|incremental …), not a keyword
+ * (e2e ns NS …).
+ */
 export function phraseGrammar(starter: string, words: string): Grammar {
-  return readGrammar(`${starter} ${words}`);
+  const first = tokens(words)[0] ?? "";
+  if (first.includes("|") || isPlaceholder(first)) return readGrammar(`${starter} ${words}`);
+  const g = readGrammar(words);
+  g.keywords.unshift(starter);
+  return g;
 }
