@@ -173,7 +173,7 @@ function parseE2e(r: Reader): OptionSpec {
   const e2eType = num(r, "type", 0xffff, true)!;
   const spec: OptionSpec = { kind: "e2e", namespaceId: num(r, "ns", 0xffff, true)!, e2eType };
   const hex = `0x${e2eType.toString(16).padStart(4, "0")}`;
-  if ((e2eType & E2E_SEQ64) && (e2eType & E2E_SEQ32)) throw new UsageError(`e2e: type ${hex} sets both sequence bits (0x8000 64-bit, 0x4000 32-bit): a reader expects one (RFC 9197 §4.6), so choose one`);
+  if ((e2eType & E2E_SEQ64) && (e2eType & E2E_SEQ32)) throw new UsageError(`e2e: type ${hex} sets both sequence bits (0x8000 64-bit, 0x4000 32-bit); RFC 9197 §4.6: when one is set the other must be 0`);
   const seq = r.take("seq");
   if (seq !== undefined) {
     if (!(e2eType & (E2E_SEQ64 | E2E_SEQ32))) refuse(r, "seq", seq, `has no field: type ${hex} has no sequence bit (add 0x8000 for 64 bits or 0x4000 for 32)`);
