@@ -125,7 +125,7 @@ export function parseApplyDocument(text: string, file: string): DesiredState {
   const top = r.entries(r.map(doc.contents, ""), "", TOP);
   if (!top.some(([key]) => key === "version")) throw new ConfigError(`${file}:1`, "version: missing; an apply file starts with version: 1, so that a later format is never misread");
   for (const [key, value, keyNode] of top) {
-    if (key === "version" && r.num(value, "version", 1) !== 1) r.fail(keyNode, "version", "only version 1 is known");
+    if (key === "version" && r.num(value, "version", 0xffffffff) !== 1) r.fail(keyNode, "version", "only version 1 is known");
     if (key === "node") out.node = readNode(r, value);
     if (key === "interfaces") out.interfaces = readInterfaces(r, value);
     if (key === "namespaces") out.namespaces = readNamespaces(r, value);
