@@ -11,7 +11,7 @@ import { decodePacket } from "../../wire/packet.js";
 import { packetToJson } from "../../wire/json/record-json.js";
 import type { Parsed } from "../args.js";
 import { hexArg } from "../hex-arg.js";
-import { OutputBuffer } from "../output.js";
+import { OutputBuffer, Progress } from "../output.js";
 import type { CommandSpec } from "../spec.js";
 import { V } from "../values.js";
 import { packetsFromJson } from "./encode-from-json.js";
@@ -50,8 +50,16 @@ async function writeCapture(path: string, linkName: string, packets: Uint8Array[
   await w.close();
 }
 
+/** Builds every packet, with progress on a terminal for large counts. */
+function build(a: Parsed): Uint8Array[] {
+  const progress = new Progress("built");
+  const packets = specsFor(a).map((s, i) => (progress.tick(i + 1), buildPacket(s)));
+  progress.done();
+  return packets;
+}
+
 async function run(a: Parsed): Promise<number> {
-  const packets = a.has("from-json") ? await packetsFromJson(a.text("from-json")!) : specsFor(a).map((s) => buildPacket(s));
+  const packets = a.has("from-json") ? await packetsFromJson(a.text("from-json")!) : build(a);
   const pcap = a.text("pcap");
   if (pcap !== undefined) {
     await writeCapture(pcap, a.text("link")!, packets);
