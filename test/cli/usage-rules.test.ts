@@ -41,6 +41,7 @@ describe("a flag or word acts or is refused", () => {
     refused(["decode", "--payload", "00"], /--payload has no effect without --json/);
     refused(["decode", "--threads", "2", "00"], /--threads has no effect in ioam decode HEX\.\.\. \(it applies to ioam decode --pcap FILE\)/);
     refused(["--netns", "x", "decode", "00"], /--netns has no effect on ioam decode/);
+    refused([...ENC, "pot", "ns", "1", "profile", "p1"], /pot: profile "p1" has no effect on a packet built here/);
   });
 
   it("refuses a flag given twice (the last one won before)", () => {

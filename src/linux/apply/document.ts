@@ -216,7 +216,7 @@ function checkEncapPolicy(r: Reader, node: Node, path: string, text: string): vo
   if (!prefix || !/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(prefix)) r.fail(node, path, `expected "PREFIX option words…", got "${text}"`);
   const start = words.findIndex((w) => ["trace", "pot", "e2e", "dex"].includes(w));
   try {
-    parseOptionWords(start < 0 ? words : words.slice(start));
+    parseOptionWords(start < 0 ? words : words.slice(start), { policy: true });
   } catch (e) {
     r.fail(node, path, (e as Error).message);
   }

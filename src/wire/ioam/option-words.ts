@@ -30,15 +30,20 @@ export const INCREMENTAL_SIZE_MAX = 508;
 
 const STARTERS = new Set(["trace", "pot", "e2e", "dex"]);
 
+/** Where option words are read: a packet to build, or a node policy (which may name a POT profile). */
+export interface OptionWordsOptions {
+  policy?: boolean;
+}
+
 /** Splits words into option phrases and parses each; throws UsageError naming the word. */
-export function parseOptionWords(words: readonly string[]): OptionSpec[] {
+export function parseOptionWords(words: readonly string[], opts: OptionWordsOptions = {}): OptionSpec[] {
   const phrases: string[][] = [];
   for (const w of words) {
     if (STARTERS.has(w)) phrases.push([w]);
     else if (phrases.length === 0) throw new UsageError(`expected an option (trace, pot, e2e or dex), got "${w}"`);
     else phrases[phrases.length - 1]!.push(w);
   }
-  return phrases.map(parsePhrase);
+  return phrases.map((p) => parsePhrase(p, opts));
 }
 
 type Reader = {
@@ -108,9 +113,9 @@ function big(r: Reader, key: string, max = 0xffffffffffffffffn): bigint | undefi
   return parseUintBig(v, max) ?? refuse(r, key, v, cNumberProblem(v, max)!);
 }
 
-function parsePhrase(phrase: string[]): OptionSpec {
+function parsePhrase(phrase: string[], opts: OptionWordsOptions): OptionSpec {
   const r = reader(phrase);
-  const spec = parseBody(r);
+  const spec = parseBody(r, opts);
   const inHeader = r.take("in");
   if (inHeader !== undefined) {
     if (inHeader !== "hop" && inHeader !== "dest") throw new UsageError(`${r.what}: "in" takes hop or dest, got "${inHeader}"`);
@@ -123,10 +128,10 @@ function parsePhrase(phrase: string[]): OptionSpec {
   return spec;
 }
 
-function parseBody(r: Reader): OptionSpec {
+function parseBody(r: Reader, opts: OptionWordsOptions): OptionSpec {
   switch (r.what) {
     case "trace": return parseTrace(r);
-    case "pot": return parsePot(r);
+    case "pot": return parsePot(r, opts);
     case "e2e": return parseE2e(r);
     default: return parseDex(r);
   }
@@ -157,8 +162,9 @@ function parseFlags(r: Reader): TraceFlags {
   return f;
 }
 
-function parsePot(r: Reader): OptionSpec {
-  r.take("profile"); // chooses keys in the node engine (policies); the values are given here
+function parsePot(r: Reader, opts: OptionWordsOptions): OptionSpec {
+  const profile = r.take("profile"); // chooses keys in the node engine: only a policy has keys
+  if (profile !== undefined && !opts.policy) refuse(r, "profile", profile, "has no effect on a packet built here (random and cumulative are written as given); a profile belongs in a node policy");
   return {
     kind: "pot",
     namespaceId: num(r, "ns", 0xffff, true)!,
