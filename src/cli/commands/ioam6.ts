@@ -22,15 +22,21 @@ const NS_VALUES = {
 } as const;
 const SC_VALUES = { ID: V.u32("schema id"), DATA: V.text(`the schema's bytes: the argument's text, at most ${MAX_SCHEMA_DATA} bytes`) };
 
-/** Rethrows the kernel's ENOENT/EEXIST as a sentence naming the object (looked up when unclear). */
+/**
+ * Rethrows the kernel's ENOENT/EEXIST as a sentence naming the object (looked up when
+ * unclear) and the command that fixes it; the errno name stays at the end for searching.
+ */
 async function explain(e: unknown, c: Ioam6Client, ns?: number, schema?: number): Promise<never> {
   if (!(e instanceof KernelError) || (e.errnoName !== "ENOENT" && e.errnoName !== "EEXIST")) throw e;
+  const say = (text: string): never => {
+    throw new IoamError("KERNEL", `${text} (${e.errnoName})`);
+  };
   if (e.errnoName === "EEXIST") {
-    throw new IoamError("KERNEL", ns !== undefined ? `IOAM namespace ${ns} already exists (delete it first: ioam namespace del ${ns})` : `IOAM schema ${schema} already exists (delete it first: ioam schema del ${schema})`);
+    return ns !== undefined ? say(`IOAM namespace ${ns} already exists; delete it first with ioam namespace del ${ns}`) : say(`IOAM schema ${schema} already exists; delete it first with ioam schema del ${schema}`);
   }
   const nsMissing = ns !== undefined && !(await c.namespaces()).some((n) => n.id === ns);
-  if (nsMissing || schema === undefined) throw new IoamError("KERNEL", `there is no IOAM namespace ${ns} (ioam namespace show lists them; ioam namespace add ${ns} adds it)`);
-  throw new IoamError("KERNEL", `there is no IOAM schema ${schema} (ioam schema show lists them; ioam schema add ${schema} DATA adds it)`);
+  if (nsMissing || schema === undefined) return say(`there is no IOAM namespace ${ns}; ioam namespace add ${ns} adds it, ioam namespace show lists them`);
+  return say(`there is no IOAM schema ${schema}; ioam schema add ${schema} DATA adds it, ioam schema show lists them`);
 }
 
 const nsJson = (n: Awaited<ReturnType<Ioam6Client["namespaces"]>>[number]) => ({ namespace: n.id, ...(n.schema !== undefined ? { schema: n.schema } : {}), ...(n.data !== undefined ? { data: n.data } : {}), ...(n.wide !== undefined ? { wide: "0x" + n.wide.toString(16).padStart(16, "0") } : {}) });
