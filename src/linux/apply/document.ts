@@ -1,12 +1,13 @@
 // The `ioam apply` file: a YAML description of the IOAM state one node should have. Parsed
 // into DesiredState with the file:line of every item, so each error names where it stands.
 // Sections that are absent are left alone; `namespaces` and `schemas`, when present, are the
-// complete sets (others are deleted). See README "ioam apply".
+// complete sets (others are deleted). Numbers are YAML 1.2 integers (010 is ten, 0o10 eight,
+// 0x10 sixteen), as the file's own language reads them; option words inside dataplane strings
+// follow the command line's rule (wire/number-text.ts). See docs/cli.md "Numbers".
 
 import { LineCounter, type Node, type Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { ConfigError } from "../../errors.js";
 import { parseOptionWords } from "../../wire/ioam/option-words.js";
-import { parseUintBig } from "../../wire/number-text.js";
 import { IF_ID_MAX, IF_ID_WIDE_MAX, NODE_ID_MAX, NODE_ID_WIDE_MAX, type InterfaceIoam, type NodeIds } from "../ioam6-sysctl.js";
 import { MAX_SCHEMA_DATA } from "../netlink/ioam6-family.js";
 
@@ -79,11 +80,14 @@ class Reader {
     });
   }
 
+  /** A YAML 1.2 integer from 0 to max (the document is parsed with intAsBigInt). */
   uint(node: Node | null, path: string, max: bigint): bigint {
     const v = isScalar(node) ? node.value : undefined;
-    const n = typeof v === "bigint" ? v : typeof v === "number" && Number.isInteger(v) ? BigInt(v) : typeof v === "string" ? parseUintBig(v, max) : undefined;
-    if (n === undefined || n < 0n || n > max) this.fail(node, path, `expected an integer from 0 to ${max} (0x… hex allowed), got ${node ? String(isScalar(node) ? node.value : "a structure") : "nothing"}`);
-    return n;
+    const n = typeof v === "bigint" ? v : typeof v === "number" && Number.isInteger(v) ? BigInt(v) : undefined;
+    if (n !== undefined && n >= 0n && n <= max) return n;
+    const expected = `expected an integer from 0 to ${max} (YAML 1.2: decimal, 0x hex, 0o octal)`;
+    if (typeof v === "string") this.fail(node, path, `${expected}, got the string "${v}"${/^(0[xXoO])?[0-9a-fA-F]+$/.test(v) ? ": remove the quotes" : ""}`);
+    this.fail(node, path, `${expected}, got ${node ? (isScalar(node) ? this.sourceOf(node) : "a structure") : "nothing"}`);
   }
 
   num(node: Node | null, path: string, max: number): number {
@@ -114,9 +118,14 @@ export function parseApplyDocument(text: string, file: string): DesiredState {
     throw new ConfigError(`${file}:${pos.line}:${pos.col}`, `malformed YAML: ${bad.message.split("\n")[0]}`);
   }
   const r = new Reader(file, lines, text);
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    throw new ConfigError(file, "the file is empty; an apply file starts with version: 1 (see ioam apply --help)");
+  }
   const out: DesiredState = { file, dataplane: [], where: r.where };
-  for (const [key, value, keyNode] of r.entries(r.map(doc.contents, ""), "", TOP)) {
-    if (key === "version" && r.num(value, "version", 1) !== 1) r.fail(keyNode, "version", "only version 1 is known");
+  const top = r.entries(r.map(doc.contents, ""), "", TOP);
+  if (!top.some(([key]) => key === "version")) throw new ConfigError(`${file}:1`, "version: missing; an apply file starts with version: 1, so that a later format is never misread");
+  for (const [key, value, keyNode] of top) {
+    if (key === "version" && r.num(value, "version", 0xffffffff) !== 1) r.fail(keyNode, "version", "only version 1 is known");
     if (key === "node") out.node = readNode(r, value);
     if (key === "interfaces") out.interfaces = readInterfaces(r, value);
     if (key === "namespaces") out.namespaces = readNamespaces(r, value);
@@ -207,7 +216,7 @@ function checkEncapPolicy(r: Reader, node: Node, path: string, text: string): vo
   if (!prefix || !/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(prefix)) r.fail(node, path, `expected "PREFIX option words…", got "${text}"`);
   const start = words.findIndex((w) => ["trace", "pot", "e2e", "dex"].includes(w));
   try {
-    parseOptionWords(start < 0 ? words : words.slice(start));
+    parseOptionWords(start < 0 ? words : words.slice(start), { policy: true });
   } catch (e) {
     r.fail(node, path, (e as Error).message);
   }
