@@ -6,6 +6,7 @@ import { ConfigError, IoamError, UsageError } from "../errors.js";
 import { parseArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { applyCommand } from "./commands/apply.js";
+import { labCommand } from "./commands/lab.js";
 import { statusCommand } from "./commands/status.js";
 import { decodeCommand } from "./commands/decode.js";
 import { encodeCommand } from "./commands/encode.js";
@@ -16,7 +17,7 @@ import { nodeCommand } from "./commands/node-ids.js";
 import { routeCommand } from "./commands/route.js";
 import { insideNetns, runInNetns } from "../linux/netns.js";
 
-const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand];
+const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand, labCommand];
 
 /** Takes the global `--netns NAME` (or --netns=NAME) out of argv, anywhere it stands. */
 function takeNetns(argv: string[]): { netns: string | undefined; rest: string[] } {

@@ -83,7 +83,8 @@ function domainLinks(nodes: Map<string, LabNode>, links: readonly LabLink[], nod
 
 function checkMtu(t: Topology, node: LabNode, role: EncapRole, at: string): void {
   const growth = encapGrowth(role);
-  const entering = Math.max(...node.interfaces.filter((i) => i.edge).map((i) => i.mtu), node.kind === "host" ? Math.max(...node.interfaces.map((i) => i.mtu)) : EDGE_MTU);
+  // What enters: the largest packet a domain edge admits, or (no edge, or a host's own packets) a full edge-sized one.
+  const entering = Math.max(EDGE_MTU, ...node.interfaces.filter((i) => i.edge).map((i) => i.mtu));
   const dst = role.policy.tundst !== undefined ? parseIpv6Address(role.policy.tundst)! : role.prefix.address;
   for (const link of domainLinks(t.nodes, t.links, node, dst)) {
     if (link.mtu >= entering + growth) continue;

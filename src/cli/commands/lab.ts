@@ -1,0 +1,164 @@
+// `ioam lab up|down|status|exec|trace`: labs from topology files (docs/lab.md), real — one
+// network namespace per node, as root — or emulated in-process with --emulate.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { IoamError, UsageError } from "../../errors.js";
+import { Emulation } from "../../lab/emulation.js";
+import { listLabs, readLabState } from "../../lab/lab-state.js";
+import { loadTopology } from "../../lab/load.js";
+import { labDown, labUp } from "../../lab/netns-lab.js";
+import { buildProbes } from "../../lab/probes.js";
+import { traceReal } from "../../lab/real-trace.js";
+import type { Topology } from "../../lab/topology.js";
+import { traceEmulated } from "../../lab/trace.js";
+import type { ParsedArgs } from "../args.js";
+import type { Command } from "../command.js";
+import { probeJson, probeLines, probeOptions } from "./lab-trace.js";
+import { LAB_HELP } from "./lab-help.js";
+
+const say = (line: string) => process.stdout.write(line + "\n");
+const note = (line: string) => process.stderr.write(line + "\n");
+const ms = (since: number) => `${Date.now() - since} ms`;
+
+/** Splits positional words into plain words and NAME=VALUE variable assignments. */
+function splitAssignments(words: readonly string[]): { words: string[]; vars: Record<string, string> } {
+  const vars: Record<string, string> = {};
+  const rest: string[] = [];
+  for (const w of words) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w);
+    if (m) vars[m[1]!] = m[2]!;
+    else rest.push(w);
+  }
+  return { words: rest, vars };
+}
+
+function topology(file: string, a: ParsedArgs, vars: Record<string, string>): Topology {
+  const name = a.flags.get("name");
+  return loadTopology(file, { vars, ...(name !== undefined ? { name } : {}) });
+}
+
+async function up(a: ParsedArgs, args: string[]): Promise<number> {
+  const { words, vars } = splitAssignments(args);
+  if (words.length !== 1) throw new UsageError("usage: ioam lab up FILE [NAME=VALUE…] [--name NAME] [--emulate] [--json]");
+  const started = Date.now();
+  const t = topology(words[0]!, a, vars);
+  if (a.booleans.has("emulate")) return upEmulated(t, a.booleans.has("json"), started);
+  const s = await labUp(t, { vars, progress: a.booleans.has("json") ? () => {} : note });
+  if (a.booleans.has("json")) say(JSON.stringify({ ...s, seconds: (Date.now() - started) / 1000 }));
+  else {
+    say(`lab ${t.name} is up (${t.nodes.size} nodes, ${t.links.length} links) in ${ms(started)}`);
+    for (const [name, n] of Object.entries(s.nodes)) say(`  ${name.padEnd(8)} ${n.netns}${n.daemon ? `  data plane: ${n.daemon.status}` : ""}`);
+    say(`try: ioam lab exec ${t.name} ${[...t.nodes.keys()][0]} -- ip -6 addr; ioam lab down ${t.name}`);
+  }
+  return 0;
+}
+
+/** An emulated lab lives only in this process: build it, show that the hosts reach each other. */
+function upEmulated(t: Topology, json: boolean, started: number): number {
+  const emu = new Emulation(t);
+  const hosts = [...t.nodes.values()].filter((n) => n.kind === "host").map((n) => n.name).slice(0, 8);
+  const pairs = hosts.flatMap((s) => hosts.filter((d) => d !== s).map((d) => [s, d] as const));
+  const checks = pairs.map(([s, d]) => {
+    const [probe] = buildProbes(t, s, d, { count: 1, protos: ["icmp"], hopLimit: 64, insert: [] });
+    const j = emu.send(s, probe!.packet);
+    const fate = (x: typeof j) => (x.end.kind === "delivered" ? "delivered" : `dropped at ${x.end.node}: ${x.end.reason}`);
+    return { src: s, dst: d, path: [s, ...j.hops.map((h) => h.to)], echo: fate(j), ...(j.reply ? { reply: fate(j.reply) } : {}) };
+  });
+  if (json) say(JSON.stringify({ name: t.name, emulated: true, nodes: t.nodes.size, links: t.links.length, ms: Date.now() - started, ping: checks }));
+  else {
+    say(`emulated lab ${t.name}: ${t.nodes.size} nodes, ${t.links.length} links, built in ${ms(started)} (in this process only; nothing to take down)`);
+    for (const c of checks) say(`  ping ${c.src} → ${c.dst}: ${c.echo}, reply ${c.reply ?? "none"}; path ${c.path.join(" → ")}`);
+  }
+  return 0;
+}
+
+/** A lab name from FILE (its name:, or --name) or the argument itself. */
+function labName(arg: string, a: ParsedArgs): string {
+  const name = a.flags.get("name");
+  if (name !== undefined) return name;
+  if (!existsSync(arg)) return arg;
+  const m = /^name:\s*["']?([a-z0-9][a-z0-9_-]*)/m.exec(readFileSync(arg, "utf8"));
+  if (!m) throw new UsageError(`${arg} has no name: line; give the lab's name instead`);
+  return m[1]!;
+}
+
+async function down(a: ParsedArgs, args: string[]): Promise<number> {
+  if (args.length !== 1) throw new UsageError("usage: ioam lab down FILE|NAME [--name NAME] [--json]");
+  const name = labName(args[0]!, a);
+  const started = Date.now();
+  const removed = await labDown(name);
+  if (a.booleans.has("json")) say(JSON.stringify({ name, removed }));
+  else say(removed.length ? `lab ${name} is down: removed ${removed.length} namespaces in ${ms(started)}` : `no lab named ${name} was up (nothing removed)`);
+  return 0;
+}
+
+function status(a: ParsedArgs, args: string[]): number {
+  const names = args.length ? args : listLabs();
+  const labs = names.map((name) => {
+    const s = readLabState(name);
+    if (!s) throw new IoamError("BAD_CONFIG", `no lab named ${name} is up (labs: ${listLabs().join(", ") || "none"})`);
+    const nodes = Object.entries(s.nodes).map(([node, n]) => ({ node, ...n, present: existsSync(`/run/netns/${n.netns}`) }));
+    return { name, file: s.file, created: s.created, complete: s.complete, vars: s.vars, nodes };
+  });
+  if (a.booleans.has("json")) say(JSON.stringify(labs));
+  else if (labs.length === 0) say("no labs are up");
+  for (const l of a.booleans.has("json") ? [] : labs) {
+    say(`${l.name}  ${l.complete ? "up" : "incomplete (ioam lab down removes it)"}  ${l.file}  since ${l.created}`);
+    for (const n of l.nodes) say(`  ${n.node.padEnd(8)} ${n.kind.padEnd(6)} ${n.netns}${n.present ? "" : " (namespace missing)"}${n.daemon ? `  data plane: ${n.daemon.status}` : ""}`);
+  }
+  return 0;
+}
+
+function exec(args: string[]): number {
+  const [name, node, ...cmd] = args;
+  if (name === undefined || node === undefined || cmd.length === 0) throw new UsageError("usage: ioam lab exec NAME NODE -- CMD [ARGS…]");
+  const s = readLabState(name);
+  if (!s) throw new IoamError("BAD_CONFIG", `no lab named ${name} is up (labs: ${listLabs().join(", ") || "none"})`);
+  const n = s.nodes[node];
+  if (!n) throw new UsageError(`lab ${name} has no node ${node} (nodes: ${Object.keys(s.nodes).join(", ")})`);
+  const r = spawnSync("ip", ["netns", "exec", n.netns, ...cmd], { stdio: "inherit" });
+  if (r.error) throw new IoamError("NOT_SUPPORTED", `cannot run ${cmd[0]} in ${n.netns}: ${r.error.message}`);
+  return r.status ?? 1;
+}
+
+async function trace(a: ParsedArgs, args: string[]): Promise<number> {
+  const { words, vars } = splitAssignments(args);
+  if (words.length !== 3) throw new UsageError("usage: ioam lab trace FILE SRC DST [NAME=VALUE…] [--count N] [--proto icmp|udp|both] [--insert WORDS] [--emulate] [--json]");
+  const [file, src, dst] = words as [string, string, string];
+  const started = Date.now();
+  let t = topology(file, a, vars);
+  const o = probeOptions(a);
+  let traces;
+  if (a.booleans.has("emulate")) traces = traceEmulated(t, src, dst, o);
+  else {
+    const s = readLabState(t.name);
+    if (!s) throw new IoamError("BAD_CONFIG", `lab ${t.name} is not up: run 'ioam lab up ${file}' first, or trace an emulation with --emulate`);
+    t = topology(file, a, { ...s.vars, ...vars }); // read the file as the running lab was
+    if (!a.booleans.has("json")) note(`tracing ${src} → ${dst} in lab ${t.name}: ${o.count * o.protos.length} probe(s)…`);
+    traces = await traceReal(t, s, src, dst, o);
+  }
+  for (const p of traces) a.booleans.has("json") ? say(probeJson(p)) : say(probeLines(t, p).join("\n"));
+  if (!a.booleans.has("json")) say(`${a.booleans.has("emulate") ? "emulated" : "real"} lab ${t.name}: ${traces.length} probe(s) in ${ms(started)}`);
+  return 0;
+}
+
+async function run(a: ParsedArgs): Promise<number> {
+  const [verb, ...args] = a.positional;
+  switch (verb) {
+    case "up": return up(a, args);
+    case "down": return down(a, args);
+    case "status": return status(a, args);
+    case "exec": return exec(args);
+    case "trace": return trace(a, args);
+    default: throw new UsageError(`${verb === undefined ? "missing" : `unknown`} lab command${verb ? ` "${verb}"` : ""} (up, down, status, exec, trace); see ioam lab --help`);
+  }
+}
+
+export const labCommand: Command = {
+  name: "lab",
+  summary: "IOAM labs from a topology file: network namespaces (root) or an in-process emulation",
+  help: LAB_HELP,
+  flags: { values: ["name", "count", "proto", "hop-limit", "insert"], booleans: ["emulate"] },
+  run,
+};
