@@ -51,7 +51,8 @@ export class Emulation {
   readonly nodes: Map<string, EmulatedNode>;
   private nowNs: bigint;
 
-  constructor(readonly topology: Topology, start: Timestamp = { sec: 1_700_000_000, nsec: 0 }) {
+  /** `start`: the virtual clock's first reading (default: now). */
+  constructor(readonly topology: Topology, start: Timestamp = { sec: Math.floor(Date.now() / 1000), nsec: 0 }) {
     this.nodes = emulatedNodes(topology);
     this.nowNs = BigInt(start.sec) * 1_000_000_000n + BigInt(start.nsec);
   }
@@ -111,8 +112,9 @@ export class Emulation {
     return { kind: "send", dev: hop.dev, packet: p };
   }
 
+  /** The engine's context; a lab link is an idle veth (noqueue): the kernel reads its backlog as 0. */
   private ctx(ingress: string | undefined, hop: NextHop, mtu?: number) {
-    return { stage: ingress === undefined ? ("output" as const) : ("prerouting" as const), ...(ingress !== undefined ? { ingress } : {}), ...(hop.kind === "link" ? { egress: hop.dev } : {}), ...(mtu !== undefined ? { mtu } : {}), clock: this.clock() };
+    return { stage: ingress === undefined ? ("output" as const) : ("prerouting" as const), ...(ingress !== undefined ? { ingress } : {}), ...(hop.kind === "link" ? { egress: hop.dev, queueDepth: 0 } : {}), ...(mtu !== undefined ? { mtu } : {}), clock: this.clock() };
   }
 
   /** Linux receiving a packet: Hop-by-Hop processing (ipv6_hop_ioam) with the route's egress. */

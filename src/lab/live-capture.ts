@@ -1,7 +1,9 @@
 // Packets as they arrive on an interface of a lab node, captured with tcpdump inside that
 // node's netns (Node has no AF_PACKET socket; tcpdump sees a packet before netfilter and
 // before the kernel's IOAM processing, as a capture on the wire would) into a pcap file that
-// the capture reader takes back.
+// the capture reader takes back. --immediate-mode: with TPACKET_V3, libpcap otherwise hands
+// packets over a block at a time (after its timeout), and a tcpdump stopped sooner has
+// written none of them.
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -24,7 +26,7 @@ export class LiveCapture {
   static async start(netns: string, ifname: string): Promise<LiveCapture> {
     const dir = mkdtempSync(join(tmpdir(), "ioamkit-lab-cap-"));
     const file = join(dir, "cap.pcap");
-    const child = spawn("ip", ["netns", "exec", netns, "tcpdump", "-U", "-n", "-Q", "in", "-i", ifname, "-w", file, "ip6"], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn("ip", ["netns", "exec", netns, "tcpdump", "--immediate-mode", "-U", "-n", "-Q", "in", "-i", ifname, "-w", file, "ip6"], { stdio: ["ignore", "ignore", "pipe"] });
     let err = "";
     await new Promise<void>((resolve, reject) => {
       const fail = (why: string) => (rmSync(dir, { recursive: true, force: true }), reject(new IoamError("NOT_SUPPORTED", `capturing on ${netns}:${ifname}: ${why}`)));
