@@ -62,9 +62,14 @@ function checkEnds(link: RawLink, index: number, nodes: Map<string, LabNode>): v
 /** Adds every link's two interfaces to their nodes; returns the links. */
 export function attachLinks(raw: readonly RawLink[], nodes: Map<string, LabNode>): LabLink[] {
   const owner = new Map<string, string>(); // address text → where it was given
+  const prefixes: Array<{ p: Prefix; where: string }> = [];
   return raw.map((link, index) => {
     checkEnds(link, index, nodes);
     const prefix = linkPrefix(link, index);
+    // Two links in one prefix would make "the link of an address" ambiguous for routing.
+    const overlap = prefixes.find((x) => prefixContains(x.p, prefix.address) || prefixContains(prefix, x.p.address));
+    if (overlap) throw new ConfigError(`${link.prefix.where}: topology.links[${index}].prefix`, `${link.prefix.text} overlaps the prefix of the link at ${overlap.where}`);
+    prefixes.push({ p: prefix, where: link.prefix.where });
     const addrs = linkAddresses(link, prefix, index);
     for (const a of addrs) {
       const first = owner.get(a.text);

@@ -98,9 +98,9 @@ export function pathTo(nodes: Map<string, LabNode>, from: string, dst: Uint8Arra
     const node = nodes.get(path[path.length - 1]!)!;
     const hop = nextHop(node, dst);
     if (hop.kind === "local") return { nodes: path, arrives: true };
+    if (path.length > 1 && node.kind === "host") return { nodes: path, arrives: false, why: `${node.name} is a host and does not forward` };
     if (hop.kind === "unreachable") return { nodes: path, arrives: false, why: `${node.name} has no route to ${formatIpv6Address(dst)}` };
     if (path.includes(hop.node)) return { nodes: [...path, hop.node], arrives: false, why: `routing loop at ${hop.node}` };
-    if (path.length > 1 && node.kind === "host") return { nodes: path, arrives: false, why: `${node.name} is a host and does not forward` };
     path.push(hop.node);
   }
 }

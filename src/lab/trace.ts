@@ -17,6 +17,8 @@ export interface Observation {
   /** The receiving interface, for a capture. */
   ifname?: string;
   options: IoamOption[];
+  /** A sink's proof-of-transit verdicts, one per POT option the node verifies. */
+  potVerified?: boolean[];
 }
 
 export interface ProbeTrace {
@@ -26,6 +28,7 @@ export interface ProbeTrace {
   /** Where its IOAM data was read; absent when it was never seen carrying IOAM. */
   at?: Omit<Observation, "options">;
   options: IoamOption[];
+  potVerified?: boolean[];
   /** How the probe ended, where known (the emulation knows; the real lab tells delivery from captures). */
   end?: string;
 }
@@ -50,8 +53,9 @@ export function probeTrace(p: Probe, path: string[], obs: readonly Observation[]
   const chosen = pickObservation(obs);
   const t: ProbeTrace = { probe: { seq: p.seq, proto: p.proto, src: p.src, dst: p.dst }, path, options: chosen?.options ?? [] };
   if (chosen) {
-    const { options: _o, ...at } = chosen;
+    const { options: _o, potVerified, ...at } = chosen;
     t.at = at;
+    if (potVerified) t.potVerified = potVerified;
   }
   if (end !== undefined) t.end = end;
   return t;
@@ -64,7 +68,7 @@ export function traceEmulated(t: Topology, src: string, dst: string, o: ProbeOpt
     const obs: Observation[] = [];
     for (const h of j.hops) {
       obs.push({ source: "capture", node: h.to, ifname: h.toIf, options: optionsOf(h.packet) });
-      for (const s of j.sink.filter((x) => x.node === h.to)) obs.push({ source: "sink", node: s.node, options: s.record.options });
+      for (const s of j.sink.filter((x) => x.node === h.to)) obs.push({ source: "sink", node: s.node, options: s.record.options, ...(s.record.potVerified ? { potVerified: s.record.potVerified } : {}) });
     }
     const end = j.end.kind === "delivered" ? `delivered to ${j.end.node}` : `dropped at ${j.end.node}: ${j.end.reason}`;
     return probeTrace(p, [src, ...j.hops.map((h) => h.to)], obs, end);

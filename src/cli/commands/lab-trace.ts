@@ -63,13 +63,14 @@ export function probeLines(t: Topology, p: ProbeTrace): string[] {
   const lines = [`probe ${p.probe.seq} ${p.probe.proto} ${p.probe.src} > ${p.probe.dst}: ${p.end ?? ""}; path ${p.path.join(" → ")}; ${where}`];
   const names = namesById(t);
   for (const o of p.options) lines.push(...optionText(o, names));
+  if (p.potVerified) lines.push(`  proof of transit at ${p.at!.node}: ${p.potVerified.map((v) => (v ? "verified" : "FAILED")).join(", ")}`);
   return lines;
 }
 
 /** One JSON line for one probe: the probe, where it was read, and the canonical option records. */
 export function probeJson(p: ProbeTrace): string {
   const w = new JsonBytes(1024);
-  const head = JSON.stringify({ v: 1, probe: p.probe, path: p.path, ...(p.at ? { at: p.at } : {}), ...(p.end !== undefined ? { end: p.end } : {}) });
+  const head = JSON.stringify({ v: 1, probe: p.probe, path: p.path, ...(p.at ? { at: p.at } : {}), ...(p.potVerified ? { potVerified: p.potVerified } : {}), ...(p.end !== undefined ? { end: p.end } : {}) });
   w.text(head.slice(0, -1) + ',"options":[');
   writeList(w, p.options, writeOption);
   w.text("]}");
