@@ -57,10 +57,16 @@ function optionText(o: IoamOption, names: Map<number, string>): string[] {
   return [`  ${traceSummary(o)}`, ...(o.nodes.length ? hopTable(o, names) : ["    (no node data)"])];
 }
 
+/** A path for people: long ones keep their ends ("h1 → r1 → r2 → r3 … r99 → r100 → h2, 102 nodes"). */
+export function pathText(path: readonly string[]): string {
+  if (path.length <= 12) return path.join(" → ");
+  return `${path.slice(0, 4).join(" → ")} … ${path.slice(-3).join(" → ")} (${path.length} nodes)`;
+}
+
 /** Human lines for one probe. */
 export function probeLines(t: Topology, p: ProbeTrace): string[] {
   const where = p.at ? `IOAM read from ${p.at.source === "sink" ? `${p.at.node}'s sink` : `a capture on ${p.at.node}:${p.at.ifname}`}` : "no IOAM seen";
-  const lines = [`probe ${p.probe.seq} ${p.probe.proto} ${p.probe.src} > ${p.probe.dst}: ${p.end ?? ""}; path ${p.path.join(" → ")}; ${where}`];
+  const lines = [`probe ${p.probe.seq} ${p.probe.proto} ${p.probe.src} > ${p.probe.dst}: ${p.end ?? ""}; path ${pathText(p.path)}; ${where}`];
   const names = namesById(t);
   for (const o of p.options) lines.push(...optionText(o, names));
   if (p.potVerified) lines.push(`  proof of transit at ${p.at!.node}: ${p.potVerified.map((v) => (v ? "verified" : "FAILED")).join(", ")}`);

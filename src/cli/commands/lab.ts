@@ -14,7 +14,7 @@ import type { Topology } from "../../lab/topology.js";
 import { traceEmulated } from "../../lab/trace.js";
 import type { ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
-import { probeJson, probeLines, probeOptions } from "./lab-trace.js";
+import { pathText, probeJson, probeLines, probeOptions } from "./lab-trace.js";
 import { LAB_HELP } from "./lab-help.js";
 
 const say = (line: string) => process.stdout.write(line + "\n");
@@ -68,7 +68,7 @@ function upEmulated(t: Topology, json: boolean, started: number): number {
   if (json) say(JSON.stringify({ name: t.name, emulated: true, nodes: t.nodes.size, links: t.links.length, ms: Date.now() - started, ping: checks }));
   else {
     say(`emulated lab ${t.name}: ${t.nodes.size} nodes, ${t.links.length} links, built in ${ms(started)} (in this process only; nothing to take down)`);
-    for (const c of checks) say(`  ping ${c.src} → ${c.dst}: ${c.echo}, reply ${c.reply ?? "none"}; path ${c.path.join(" → ")}`);
+    for (const c of checks) say(`  ping ${c.src} → ${c.dst}: ${c.echo}, reply ${c.reply ?? "none"}; path ${pathText(c.path)}`);
   }
   return 0;
 }
