@@ -13,6 +13,7 @@ import { ConfigError } from "../errors.js";
 import type { DataplaneItem } from "../linux/apply/document.js";
 import type { EncapMode, EncapPolicy } from "../node/encap.js";
 import { LINUX_TRACE_CONFIG_TEXT, linuxTraceConfigProblems } from "../linux/trace-config.js";
+import type { OptionSpec } from "../wire/build.js";
 import { parseOptionWords } from "../wire/ioam/option-words.js";
 import { parseIpv6Address } from "../wire/ipv6-address.js";
 import { type Prefix, parsePrefix } from "./prefix.js";
@@ -62,6 +63,28 @@ function routeWords(item: DataplaneItem, node: string, words: string[]): { seen:
   return { seen, options: words.slice(i) };
 }
 
+/** The option words' options, into the policy (and the POT profile beside it). */
+function addOptions(role: EncapRole, specs: OptionSpec[], words: readonly string[], item: DataplaneItem, node: string): void {
+  const policy = role.policy;
+  for (const s of specs) {
+    if (s.kind === "trace") {
+      if (s.variant !== "prealloc") fail(item, node, "an encapsulating node inserts Pre-allocated Traces (as the ioam6 lwtunnel does); an Incremental Trace can be sent by the source (ioam lab trace --insert)");
+      const problem = linuxTraceConfigProblems(s.traceType, s.remainingLen * 4)[0];
+      if (problem) fail(item, node, LINUX_TRACE_CONFIG_TEXT[problem]);
+      policy.trace = { namespaceId: s.namespaceId, traceType: s.traceType, size: s.remainingLen * 4, flags: s.flags };
+    } else if (s.kind === "e2e") {
+      if (policy.mode !== "encap") fail(item, node, "an E2E option travels in an outer Destination Options header (RFC 9486 §4): it needs mode encap");
+      policy.e2e = { namespaceId: s.namespaceId, e2eType: s.e2eType };
+    } else if (s.kind === "dex") {
+      policy.dex = { namespaceId: s.namespaceId, traceType: s.traceType, ...(s.flowId !== undefined ? { flowId: s.flowId } : {}), ...(s.seq !== undefined ? { seq: true } : {}) };
+    } else if (s.kind === "pot") {
+      const m = /\bprofile\s+(\S+)/.exec(words.join(" "));
+      if (!m) fail(item, node, "pot needs profile NAME (one of the lab's pot: profiles)");
+      role.pot = { namespaceId: s.namespaceId, profile: m[1]! };
+    }
+  }
+}
+
 /** Reads one encap item into the engine's policy. */
 function encapRole(item: DataplaneItem, node: string): EncapRole {
   const [prefixText = "", ...words] = item.text.trim().split(/\s+/);
@@ -85,23 +108,7 @@ function encapRole(item: DataplaneItem, node: string): EncapRole {
   if (tundst) policy.tundst = seen.get("tundst")!;
   if (tunsrc) policy.tunsrc = seen.get("tunsrc")!;
   const role: EncapRole = { prefix, policy, text: item.text, where: item.where };
-  for (const s of specs) {
-    if (s.kind === "trace") {
-      if (s.variant !== "prealloc") fail(item, node, "an encapsulating node inserts Pre-allocated Traces (as the ioam6 lwtunnel does); an Incremental Trace can be sent by the source (ioam lab trace --insert)");
-      const problem = linuxTraceConfigProblems(s.traceType, s.remainingLen * 4)[0];
-      if (problem) fail(item, node, LINUX_TRACE_CONFIG_TEXT[problem]);
-      policy.trace = { namespaceId: s.namespaceId, traceType: s.traceType, size: s.remainingLen * 4, flags: s.flags };
-    } else if (s.kind === "e2e") {
-      if (mode !== "encap") fail(item, node, "an E2E option travels in an outer Destination Options header (RFC 9486 §4): it needs mode encap");
-      policy.e2e = { namespaceId: s.namespaceId, e2eType: s.e2eType };
-    } else if (s.kind === "dex") {
-      policy.dex = { namespaceId: s.namespaceId, traceType: s.traceType, ...(s.flowId !== undefined ? { flowId: s.flowId } : {}), ...(s.seq !== undefined ? { seq: true } : {}) };
-    } else if (s.kind === "pot") {
-      const m = /\bprofile\s+(\S+)/.exec(options.join(" "));
-      if (!m) fail(item, node, "pot needs profile NAME (one of the lab's pot: profiles)");
-      role.pot = { namespaceId: s.namespaceId, profile: m[1]! };
-    }
-  }
+  addOptions(role, specs, options, item, node);
   if (!policy.trace && !role.pot && !policy.e2e && !policy.dex) fail(item, node, "the policy carries no option (trace, pot, e2e or dex)");
   return role;
 }
