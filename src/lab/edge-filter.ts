@@ -1,12 +1,14 @@
 // The IOAM domain's edge filter (RFC 9486 §5: IOAM must not enter or leave the domain): on a
 // domain-edge interface, packets carrying IOAM are dropped — arriving ones in raw PREROUTING
-// (before any IOAM processing or data plane sees them), leaving ones in mangle POSTROUTING
-// (a node running the data plane has removed its IOAM by then; a kernel-only node cannot
-// remove it, so it drops rather than leak). IOAM is recognised with ip6tables' `hbh` and `dst`
-// matches, which compare the option types of a header in order from its first option
-// (net/ipv6/netfilter/ip6t_hbh.c): the sequences below cover an IOAM option first, after a
-// PadN, or after two Pad1, with option type 0x31 or 0x11. The emulation applies the same
-// sequences with the same semantics (matchesEdgeFilter), so both drop the same packets.
+// (before the data plane's NFQUEUE rules in mangle; the kernel's own Hop-by-Hop pass runs
+// earlier, in ip6_rcv_core, but ignores IOAM there: the lab disables it on edges), leaving
+// ones in mangle POSTROUTING (a node running the data plane has removed its IOAM by then; a
+// kernel-only node cannot remove it, so it drops rather than leak). IOAM is recognised with
+// ip6tables' `hbh` and `dst` matches, which compare the option types of a header in order
+// from its first option (net/ipv6/netfilter/ip6t_hbh.c): the sequences below cover an IOAM
+// option first, after a PadN, or after two Pad1, with option type 0x31 or 0x11. The emulation
+// applies the same sequences with the same semantics (matchesEdgeFilter), so both drop the
+// same packets.
 
 import { IPPROTO } from "../wire/ext-header.js";
 

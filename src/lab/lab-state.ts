@@ -4,6 +4,7 @@
 // each node's apply file, the data-plane daemons' logs and sinks. The state is written before
 // anything is created and after every step, so a half-made lab can still be taken down.
 
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -44,6 +45,8 @@ export interface LabState {
   /** The topology file (absolute) and the variables it was read with. */
   file: string;
   vars: Record<string, string>;
+  /** SHA-256 of the file's text at `up`: `trace` warns when the file has changed since. */
+  sha256?: string;
   created: string;
   /** False until `up` finished: a half-made lab that `down` removes. */
   complete: boolean;
@@ -51,6 +54,15 @@ export interface LabState {
 }
 
 export const labDir = (name: string): string => join(labsDir(), name);
+
+/** SHA-256 (hex) of a file's contents, or undefined when it cannot be read. */
+export function fileDigest(file: string): string | undefined {
+  try {
+    return createHash("sha256").update(readFileSync(file)).digest("hex");
+  } catch {
+    return undefined;
+  }
+}
 
 /** Writes the state atomically (rename), so a reader never sees half a file. */
 export function writeLabState(s: LabState): void {

@@ -10,7 +10,7 @@ import { ConfigError, IoamError } from "../errors.js";
 import { type RunResult, run, runOk } from "../linux/run-program.js";
 import { runIoamIn, startDaemon, stopDaemon } from "./daemon-hook.js";
 import { edgeFilterRules } from "./edge-filter.js";
-import { type LabState, labDir, netnsName, netnsPrefix, netnsWithPrefix, readLabState, removeLabState, writeLabState } from "./lab-state.js";
+import { type LabState, fileDigest, labDir, netnsName, netnsPrefix, netnsWithPrefix, readLabState, removeLabState, writeLabState } from "./lab-state.js";
 import { nodeApplyFile } from "./node-file.js";
 import { formatPrefix } from "./prefix.js";
 import type { LabNode, Topology } from "./topology.js";
@@ -95,6 +95,8 @@ export async function labUp(t: Topology, opts: UpOptions = {}): Promise<LabState
   checkNoClash(t);
   const progress = opts.progress ?? (() => {});
   const s: LabState = { v: 1, name: t.name, file: resolve(t.file), vars: opts.vars ?? {}, created: new Date().toISOString(), complete: false, nodes: {} };
+  const digest = fileDigest(t.file);
+  if (digest) s.sha256 = digest;
   for (const n of t.nodes.values()) s.nodes[n.name] = { netns: netnsName(t.name, n.name), kind: n.kind };
   writeLabState(s);
   try {
@@ -120,10 +122,12 @@ export async function labUp(t: Topology, opts: UpOptions = {}): Promise<LabState
 }
 
 /** Takes a lab down: daemons, namespaces (with their links, rules and sysctls), state. Returns the namespaces removed. */
-export async function labDown(name: string): Promise<string[]> {
+export async function labDown(name: string, progress: (line: string) => void = () => {}): Promise<string[]> {
   assertRoot("ioam lab down");
   const s = readLabState(name);
-  for (const [, n] of Object.entries(s?.nodes ?? {})) if (n.daemon) await stopDaemon(n.netns, n.daemon);
+  const daemons = Object.entries(s?.nodes ?? {}).filter(([, n]) => n.daemon);
+  if (daemons.length) progress(`stopping ${daemons.length} data plane(s)`);
+  await Promise.all(daemons.map(([, n]) => stopDaemon(n.netns, n.daemon!)));
   // Also namespaces a crash left before the state named them.
   const all = [...new Set([...Object.values(s?.nodes ?? {}).map((n) => n.netns), ...netnsWithPrefix(netnsPrefix(name))])];
   const removed: string[] = [];

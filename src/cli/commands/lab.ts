@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { IoamError, UsageError } from "../../errors.js";
 import { Emulation } from "../../lab/emulation.js";
-import { listLabs, readLabState } from "../../lab/lab-state.js";
+import { fileDigest, listLabs, readLabState } from "../../lab/lab-state.js";
 import { loadTopology } from "../../lab/load.js";
 import { labDown, labUp } from "../../lab/netns-lab.js";
 import { buildProbes } from "../../lab/probes.js";
@@ -44,7 +44,11 @@ async function up(a: ParsedArgs, args: string[]): Promise<number> {
   const started = Date.now();
   const t = topology(words[0]!, a, vars);
   if (a.booleans.has("emulate")) return upEmulated(t, a.booleans.has("json"), started);
+  // ^C or a kill while the lab is being made: take down what exists, then go.
+  const abort = (sig: NodeJS.Signals) => void labDown(t.name).finally(() => process.exit(sig === "SIGINT" ? 130 : 143));
+  process.once("SIGINT", abort).once("SIGTERM", abort);
   const s = await labUp(t, { vars, progress: a.booleans.has("json") ? () => {} : note });
+  process.off("SIGINT", abort).off("SIGTERM", abort);
   if (a.booleans.has("json")) say(JSON.stringify({ ...s, seconds: (Date.now() - started) / 1000 }));
   else {
     say(`lab ${t.name} is up (${t.nodes.size} nodes, ${t.links.length} links) in ${ms(started)}`);
@@ -87,7 +91,7 @@ async function down(a: ParsedArgs, args: string[]): Promise<number> {
   if (args.length !== 1) throw new UsageError("usage: ioam lab down FILE|NAME [--name NAME] [--json]");
   const name = labName(args[0]!, a);
   const started = Date.now();
-  const removed = await labDown(name);
+  const removed = await labDown(name, a.booleans.has("json") ? () => {} : note);
   if (a.booleans.has("json")) say(JSON.stringify({ name, removed }));
   else say(removed.length ? `lab ${name} is down: removed ${removed.length} namespaces in ${ms(started)}` : `no lab named ${name} was up (nothing removed)`);
   return 0;
@@ -135,6 +139,7 @@ async function trace(a: ParsedArgs, args: string[]): Promise<number> {
     const s = readLabState(t.name);
     if (!s) throw new IoamError("BAD_CONFIG", `lab ${t.name} is not up: run 'ioam lab up ${file}' first, or trace an emulation with --emulate`);
     t = topology(file, a, { ...s.vars, ...vars }); // read the file as the running lab was
+    if (s.sha256 && fileDigest(file) !== s.sha256) note(`warning: ${file} has changed since lab ${t.name} came up; the trace follows the file as it is now`);
     if (!a.booleans.has("json")) note(`tracing ${src} → ${dst} in lab ${t.name}: ${o.count * o.protos.length} probe(s)…`);
     traces = await traceReal(t, s, src, dst, o);
   }
