@@ -79,14 +79,20 @@ async function configure(t: Topology, s: LabState, progress: (l: string) => void
     if (r.code !== 0) throw new IoamError("KERNEL", `ioam apply for ${n.name} failed: ${r.stderr.trim()}`);
     progress(`  applied IOAM config of ${n.name} (${++done}/${nodes.length})`);
   });
-  // Daemons start side by side: each waits for its own readiness.
-  await Promise.all([...t.nodes.values()].filter((n) => n.roles).map(async (n) => {
+  // The first daemon tells whether this build has one; the others then start side by side.
+  const [first, ...rest] = [...t.nodes.values()].filter((n) => n.roles);
+  if (!first) return;
+  const start = async (n: LabNode, unavailable?: string) => {
     const rec = s.nodes[n.name]!;
     const dir = labDir(t.name);
-    rec.daemon = await startDaemon(n.name, rec.netns, { file: rec.file!, sink: join(dir, `${n.name}.sink.ndjson`), log: join(dir, `${n.name}.log`) });
+    const d = { file: rec.file!, sink: join(dir, `${n.name}.sink.ndjson`), log: join(dir, `${n.name}.log`) };
+    rec.daemon = unavailable ? { ...d, status: unavailable } : await startDaemon(n.name, rec.netns, d);
     writeLabState(s);
     progress(`  data plane of ${n.name}: ${rec.daemon.status}`);
-  }));
+  };
+  await start(first);
+  const status = s.nodes[first.name]!.daemon!.status;
+  await Promise.all(rest.map((n) => start(n, status.startsWith("unavailable") ? status : undefined)));
 }
 
 /** Brings the lab up; on failure removes everything it made and rethrows. */
@@ -126,7 +132,8 @@ export async function labDown(name: string, progress: (line: string) => void = (
   assertRoot("ioam lab down");
   const s = readLabState(name);
   const daemons = Object.entries(s?.nodes ?? {}).filter(([, n]) => n.daemon);
-  if (daemons.length) progress(`stopping ${daemons.length} data plane(s)`);
+  const running = daemons.filter(([, n]) => n.daemon!.status === "running").length;
+  if (running) progress(`stopping ${running} data plane(s)`);
   await Promise.all(daemons.map(([, n]) => stopDaemon(n.netns, n.daemon!)));
   // Also namespaces a crash left before the state named them.
   const all = [...new Set([...Object.values(s?.nodes ?? {}).map((n) => n.netns), ...netnsWithPrefix(netnsPrefix(name))])];
