@@ -15,17 +15,17 @@ import { CORE_MTU, EDGE_MTU } from "../../src/lab/topology.js";
 import { parseIpv6Address } from "../../src/wire/ipv6-address.js";
 
 const ROOT = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "..");
-export const DIAMOND = readFileSync(join(ROOT, "examples", "diamond.yaml"), "utf8");
+const DIAMOND = readFileSync(join(ROOT, "examples", "diamond.yaml"), "utf8");
 const addr = (t: string) => parseIpv6Address(t)!;
 
 /** The diamond with one line replaced (the line must exist exactly once). */
-export function diamondWith(from: string, to: string): string {
+function diamondWith(from: string, to: string): string {
   assert.equal(DIAMOND.split(from).length, 2, `"${from}" must occur once in diamond.yaml`);
   return DIAMOND.replace(from, to);
 }
 
 /** 1-based line of the first occurrence of `text` in `file`. */
-export function lineOf(file: string, text: string): number {
+function lineOf(file: string, text: string): number {
   const i = file.split("\n").findIndex((l) => l.includes(text));
   assert.ok(i >= 0, `"${text}" not in the file`);
   return i + 1;
