@@ -18,7 +18,7 @@ function naBig(v: bigint | undefined, allOnes: bigint): string {
   return v === undefined ? "" : v === allOnes ? "n/a" : "0x" + v.toString(16);
 }
 
-type Column = { title: string; cell: (n: TraceNode) => string };
+export type Column = { title: string; cell: (n: TraceNode) => string };
 
 /** How a value prints: "n/a" for all ones at its width; some fields in hex or with a unit. */
 function cellText(key: TraceNodeKey, octets: number, v: number | bigint | undefined): string {
@@ -34,7 +34,7 @@ function cellText(key: TraceNodeKey, octets: number, v: number | bigint | undefi
  * with one "hlim" column first (bit 0's hop limit, else bit 8's; a differing wide one is kept
  * in the JSON record only), then undefined words and the snapshot.
  */
-function columnsFor(traceType: number): Column[] {
+export function columnsFor(traceType: number): Column[] {
   const cols: Column[] = [];
   const fields = TRACE_FIELDS.filter((f) => traceType & f.mask);
   if (fields.some((f) => f.parts.some((p) => p.column === "hlim"))) cols.push({ title: "hlim", cell: (n) => String(n.hopLimit ?? "") });

@@ -10,6 +10,7 @@ import { monitorCommand } from "./commands/monitor.js";
 import { nodeCommand } from "./commands/node-ids.js";
 import { routeCommand } from "./commands/route.js";
 import { statusCommand } from "./commands/status.js";
+import { labCommand } from "./commands/lab.js";
 import { bashCompletion, zshCompletion } from "./completion.js";
 import { commandHelp, mainHelp } from "./help.js";
 import { manPage } from "./man-page.js";
@@ -17,7 +18,7 @@ import { ioamVersion } from "./version.js";
 import type { CommandSpec } from "./spec.js";
 import { UsageError } from "../errors.js";
 
-const COMMANDS: CommandSpec[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand];
+const COMMANDS: CommandSpec[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand, labCommand];
 
 async function print(text: string): Promise<number> {
   await new Promise<void>((resolve) => process.stdout.write(text.endsWith("\n") ? text : text + "\n", () => resolve()));

@@ -37,14 +37,19 @@ export interface DesiredState {
 }
 
 const TOP = ["version", "node", "interfaces", "namespaces", "schemas", "dataplane"] as const;
-const DATAPLANE = ["encap", "decap", "pot", "e2e", "dex"] as const;
+const DATAPLANE = ["encap", "decap", "pot", "e2e", "dex", "transit"] as const;
 
-class Reader {
+/**
+ * Reads values out of a parsed YAML document, each error naming file:line and the item's path.
+ * `prefix` is put before every path in messages (a lab names the node whose block it reads).
+ */
+export class YamlReader {
   readonly where = new Map<string, string>();
   constructor(
     readonly file: string,
     private readonly lines: LineCounter,
     private readonly source: string,
+    private readonly prefix = "",
   ) {}
 
   /** The node's text as written in the file. */
@@ -59,7 +64,7 @@ class Reader {
   }
 
   fail(node: Node | null | undefined, path: string, message: string): never {
-    throw new ConfigError(`${this.at(node)}: ${path}`, message);
+    throw new ConfigError(`${this.at(node)}: ${this.prefix}${path}`, message);
   }
 
   map(node: unknown, path: string): YAMLMap {
@@ -117,14 +122,23 @@ export function parseApplyDocument(text: string, file: string): DesiredState {
     const pos = lines.linePos(bad.pos[0]);
     throw new ConfigError(`${file}:${pos.line}:${pos.col}`, `malformed YAML: ${bad.message.split("\n")[0]}`);
   }
-  const r = new Reader(file, lines, text);
+  const r = new YamlReader(file, lines, text);
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     throw new ConfigError(file, "the file is empty; an apply file starts with version: 1 (see ioam apply --help)");
   }
-  const out: DesiredState = { file, dataplane: [], where: r.where };
   const top = r.entries(r.map(doc.contents, ""), "", TOP);
   if (!top.some(([key]) => key === "version")) throw new ConfigError(`${file}:1`, "version: missing; an apply file starts with version: 1, so that a later format is never misread");
-  for (const [key, value, keyNode] of top) {
+  return readApplyMapping(r, doc.contents);
+}
+
+/**
+ * The apply format read from a node of an already parsed YAML document (a whole apply file, or
+ * a lab's per-node `ioam:` block, which needs no version: its topology file has one), so that
+ * every file:line is the line in the file that holds it.
+ */
+export function readApplyMapping(r: YamlReader, contents: unknown): DesiredState {
+  const out: DesiredState = { file: r.file, dataplane: [], where: r.where };
+  for (const [key, value, keyNode] of r.entries(r.map(contents, ""), "", TOP)) {
     if (key === "version" && r.num(value, "version", 0xffffffff) !== 1) r.fail(keyNode, "version", "only version 1 is known");
     if (key === "node") out.node = readNode(r, value);
     if (key === "interfaces") out.interfaces = readInterfaces(r, value);
@@ -135,7 +149,7 @@ export function parseApplyDocument(text: string, file: string): DesiredState {
   return out;
 }
 
-function readNode(r: Reader, value: Node | null): Partial<NodeIds> {
+function readNode(r: YamlReader, value: Node | null): Partial<NodeIds> {
   const node: Partial<NodeIds> = {};
   for (const [k, v] of r.entries(r.map(value, "node"), "node", ["id", "wide"])) {
     if (k === "id") node.id = r.num(v, "node.id", NODE_ID_MAX);
@@ -144,7 +158,7 @@ function readNode(r: Reader, value: Node | null): Partial<NodeIds> {
   return node;
 }
 
-function readInterfaces(r: Reader, value: Node | null): Map<string, InterfaceChange> {
+function readInterfaces(r: YamlReader, value: Node | null): Map<string, InterfaceChange> {
   const out = new Map<string, InterfaceChange>();
   for (const [dev, v, keyNode] of r.entries(r.map(value, "interfaces"), "interfaces")) {
     if (!/^[^\s/]{1,15}$/.test(dev) || dev === "all" || dev === "default") r.fail(keyNode, `interfaces.${dev}`, "not an interface name");
@@ -160,7 +174,7 @@ function readInterfaces(r: Reader, value: Node | null): Map<string, InterfaceCha
   return out;
 }
 
-function readNamespaces(r: Reader, value: Node | null): Map<number, NamespaceWant> {
+function readNamespaces(r: YamlReader, value: Node | null): Map<number, NamespaceWant> {
   const out = new Map<number, NamespaceWant>();
   for (const [key, v, keyNode] of r.entries(r.map(value, "namespaces"), "namespaces")) {
     const id = r.num(keyNode, `namespaces.${key}`, 0xffff);
@@ -176,7 +190,7 @@ function readNamespaces(r: Reader, value: Node | null): Map<number, NamespaceWan
   return out;
 }
 
-function readSchemas(r: Reader, value: Node | null): Map<number, Uint8Array> {
+function readSchemas(r: YamlReader, value: Node | null): Map<number, Uint8Array> {
   const out = new Map<number, Uint8Array>();
   for (const [key, v, keyNode] of r.entries(r.map(value, "schemas"), "schemas")) {
     const id = r.num(keyNode, `schemas.${key}`, 0xffffffff);
@@ -195,7 +209,7 @@ function readSchemas(r: Reader, value: Node | null): Map<number, Uint8Array> {
 }
 
 /** Data-plane items are checked for form (their option words must parse) and listed. */
-function readDataplane(r: Reader, value: Node | null): DataplaneItem[] {
+function readDataplane(r: YamlReader, value: Node | null): DataplaneItem[] {
   const out: DataplaneItem[] = [];
   for (const [key, v] of r.entries(r.map(value, "dataplane"), "dataplane", DATAPLANE)) {
     const items = isSeq(v) ? (v as YAMLSeq).items : [v];
@@ -211,7 +225,7 @@ function readDataplane(r: Reader, value: Node | null): DataplaneItem[] {
 }
 
 /** `PREFIX OPTION-WORDS…` (e.g. "2001:db8::/32 trace prealloc type 0x800000 ns 1 size 12"). */
-function checkEncapPolicy(r: Reader, node: Node, path: string, text: string): void {
+function checkEncapPolicy(r: YamlReader, node: Node, path: string, text: string): void {
   const [prefix, ...words] = text.trim().split(/\s+/);
   if (!prefix || !/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(prefix)) r.fail(node, path, `expected "PREFIX option words…", got "${text}"`);
   const start = words.findIndex((w) => ["trace", "pot", "e2e", "dex"].includes(w));
