@@ -10,6 +10,11 @@ import type { CapturedPacket } from "./packet.js";
 export type FrameRecord = Omit<CapturedPacket, "data"> & {
   /** Where the frame's bytes start in the buffer given to step(); capturedLength of them. */
   dataStart: number;
+  /**
+   * File offset of the frame's record (pcap record header, pcapng block): a reader started at
+   * `startOffset` = this value begins with this frame. Set by the reader, not the parsers.
+   */
+  recordOffset: number;
 };
 
 /** Receives each frame with the buffer it sits in; `frame` is only valid during the call. */
@@ -17,7 +22,7 @@ export type FrameSink = (frame: FrameRecord, b: Uint8Array) => void;
 
 /** A FrameRecord with every field zero, for a parser to refill. */
 export function emptyFrame(): FrameRecord {
-  return { tsSec: 0, tsNsec: 0, capturedLength: 0, originalLength: 0, linkType: 0, interfaceIndex: 0, dataStart: 0 };
+  return { tsSec: 0, tsNsec: 0, capturedLength: 0, originalLength: 0, linkType: 0, interfaceIndex: 0, dataStart: 0, recordOffset: 0 };
 }
 
 /** Parses one record at a time out of the reader's chunk buffer. */

@@ -19,6 +19,12 @@ export interface ReadCaptureOptions {
   batchSize?: number;
   /** Initial chunk buffer size in bytes (default 1 MiB); it grows only for a larger record. */
   chunkSize?: number;
+  /**
+   * Hand out only frames whose record starts at or after this file offset (a `recordOffset`
+   * seen before): resuming a file. Records before it are parsed (pcapng needs its section and
+   * interface blocks) but not handed out.
+   */
+  startOffset?: number;
 }
 
 const DEFAULT_BATCH = 1024;
@@ -98,7 +104,11 @@ export async function* readCapture(path: string | ByteInput, opts: ReadCaptureOp
 export async function* readFrames(input: string | ByteInput, sink: FrameSink, opts: ReadCaptureOptions = {}): AsyncGenerator<number> {
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
   let frames = 0;
+  let at = 0;
+  const from = opts.startOffset ?? 0;
   const counted: FrameSink = (f, b) => {
+    if (at < from) return;
+    f.recordOffset = at;
     frames++;
     sink(f, b);
   };
@@ -109,7 +119,7 @@ export async function* readFrames(input: string | ByteInput, sink: FrameSink, op
     const parser = await detect(path, src);
     for (;;) {
       frames = 0;
-      const stalled = parseBatch(parser, src, counted, () => frames < batchSize);
+      const stalled = parseBatch(parser, src, counted, () => frames < batchSize, (o) => (at = o));
       if (frames > 0) yield frames;
       if (stalled && !(await more(path, parser, src))) return;
     }
@@ -119,12 +129,13 @@ export async function* readFrames(input: string | ByteInput, sink: FrameSink, op
 }
 
 /** Parses records into `sink` while `room()` (returns false) or until the buffer runs dry (true). */
-function parseBatch(parser: RecordParser, src: Chunks, sink: FrameSink, room: () => boolean): boolean {
+function parseBatch(parser: RecordParser, src: Chunks, sink: FrameSink, room: () => boolean, mark: (fileOffset: number) => void): boolean {
   const { buf, dv, end } = src;
   let pos = src.pos;
   parser.base = src.base;
   try {
     while (room()) {
+      mark(src.base + pos);
       const used = parser.step(buf, dv, pos, end, sink);
       if (used === 0) return true;
       pos += used;

@@ -22,6 +22,8 @@ export interface Parsed {
   text(flag: string): string | undefined;
   /** The flag's number (given or default), read by its spec. */
   num(flag: string): number;
+  /** Every value of a repeated flag, in the order given (empty when not given). */
+  list(flag: string): readonly string[];
 }
 
 /** `ioam decode --pcap FILE`: how a form is written, for messages. */
@@ -37,8 +39,9 @@ function flagOf(spec: CommandSpec, name: string): FlagSpec {
 }
 
 /** Splits argv into flags (name → text; "" for a switch) and positional words. */
-function scan(spec: CommandSpec, argv: readonly string[]): { given: Map<string, string>; words: string[] } {
+function scan(spec: CommandSpec, argv: readonly string[]): { given: Map<string, string>; lists: Map<string, string[]>; words: string[] } {
   const given = new Map<string, string>();
+  const lists = new Map<string, string[]>();
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -60,10 +63,11 @@ function scan(spec: CommandSpec, argv: readonly string[]): { given: Map<string, 
       if (v === undefined) throw new UsageError(`--${name} needs a value (${f.value.placeholder})`);
       text = v;
     } else if (eq >= 0) throw new UsageError(`--${name} takes no value (got "${a.slice(eq + 1)}")`);
-    if (given.has(name)) throw new UsageError(`--${name} given twice${f.value ? ` ("${given.get(name)}" and "${text}")` : ""}: give it once`);
+    if (f.repeated) lists.set(name, [...(lists.get(name) ?? []), text]);
+    else if (given.has(name)) throw new UsageError(`--${name} given twice${f.value ? ` ("${given.get(name)}" and "${text}")` : ""}: give it once`);
     given.set(name, text);
   }
-  return { given, words };
+  return { given, lists, words };
 }
 
 /** The form the words and flags select. Verb forms take the verb out of `words`. */
@@ -100,19 +104,20 @@ function checkRelevance(spec: CommandSpec, form: FormSpec, given: Map<string, st
 
 /** Parses argv (the words after the command name) against the command's spec. */
 export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Parsed {
-  const { given, words } = scan(spec, argv);
+  const { given, lists, words } = scan(spec, argv);
   const form = selectForm(spec, given, words);
   checkRelevance(spec, form, given);
   const values = new Map<string, Value>();
   for (const [name, text] of given) {
     const f = flagOf(spec, name);
-    if (f.value) values.set(name, readValue(f.value.spec, text, `--${name}`));
+    if (f.value) for (const t of lists.get(name) ?? [text]) values.set(name, readValue(f.value.spec, t, `--${name}`));
   }
   return {
     spec,
     form,
     words,
     has: (flag) => given.has(flag),
+    list: (flag) => lists.get(flag) ?? [],
     text: (flag) => given.get(flag) ?? flagOf(spec, flag).value?.default,
     num(flag) {
       const f = flagOf(spec, flag);

@@ -18,6 +18,11 @@ function flagUsage(f: FlagSpec): string {
   return f.value ? `--${f.name} ${f.value.placeholder}` : `--${f.name}`;
 }
 
+/** An optional flag in a usage line; a repeatable one is followed by "...". */
+function optionalFlag(f: FlagSpec): string {
+  return `[${flagUsage(f)}]${f.repeated ? "..." : ""}`;
+}
+
 /** The usage line of a form, without "usage: ": required flags, words, optional flags. */
 export function formUsage(spec: CommandSpec, form: FormSpec): string {
   const flags = form.flags.map((n) => spec.flags.find((f) => f.name === n)!);
@@ -29,7 +34,7 @@ export function formUsage(spec: CommandSpec, form: FormSpec): string {
     ...(form.verb ? [form.verb] : []),
     ...flags.filter((f) => required.has(f.name)).map(flagUsage),
     ...(form.words ? [form.words] : []),
-    ...flags.filter((f) => !required.has(f.name)).map((f) => `[${flagUsage(f)}]`),
+    ...flags.filter((f) => !required.has(f.name)).map(optionalFlag),
   ];
   return parts.join(" ");
 }

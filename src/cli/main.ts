@@ -59,7 +59,9 @@ async function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { netns, rest: args } = takeNetns(argv);
+  // A command that owns --netns (collect: one event source per namespace) reads it itself.
+  const owns = argv[0] !== undefined && TABLE.find((c) => c.name === argv[0])?.ownsNetns === true;
+  const { netns, rest: args } = owns ? { netns: undefined, rest: argv } : takeNetns(argv);
   const [name, ...rest] = args;
   const flags = beforeDashes(args);
   if (name === "--version" || name === "-V") return write(process.stdout, version()).then(() => 0);

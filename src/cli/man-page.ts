@@ -29,7 +29,7 @@ function paragraphs(text: string): string[] {
 }
 
 function flagItem(f: FlagSpec): string[] {
-  const head = f.value ? `.BI "\\-\\-${f.name} " ${f.value.placeholder}` : `.B \\-\\-${f.name}`;
+  const head = f.value ? `.BI "\\-\\-${esc(f.name)} " ${esc(f.value.placeholder)}` : `.B \\-\\-${esc(f.name)}`;
   return [".TP", head, esc(flagHelp(f) + ".")];
 }
 

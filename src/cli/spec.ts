@@ -45,6 +45,8 @@ export interface FlagSpec {
   onlyWith?: { flag: string; values?: readonly string[]; default?: string };
   /** Flags this one has no effect with (refused together). */
   notWith?: readonly string[];
+  /** May be given more than once; every value counts (Parsed.list). */
+  repeated?: boolean;
 }
 
 /** One usage line of a command. */
@@ -89,6 +91,11 @@ export interface CommandSpec {
   /** The placeholders of `words` (and phrases) with their values. */
   values: Readonly<Record<string, ValueSpec>>;
   examples: readonly Example[];
+  /**
+   * The command reads --netns itself (as a repeatable flag of its own: `ioam collect --netns r1
+   * --netns r2`) instead of being run inside one network namespace.
+   */
+  ownsNetns?: boolean;
   /** Returns the exit status (0 ok, 1 operational failure). Usage errors are thrown. */
   run(a: Parsed): Promise<number>;
 }

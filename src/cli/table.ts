@@ -11,6 +11,8 @@ import { nodeCommand } from "./commands/node-ids.js";
 import { routeCommand } from "./commands/route.js";
 import { statusCommand } from "./commands/status.js";
 import { labCommand } from "./commands/lab.js";
+import { analyzeCommand } from "./commands/analyze.js";
+import { collectCommand } from "./commands/collect.js";
 import { bashCompletion, zshCompletion } from "./completion.js";
 import { commandHelp, mainHelp } from "./help.js";
 import { manPage } from "./man-page.js";
@@ -18,7 +20,7 @@ import { ioamVersion } from "./version.js";
 import type { CommandSpec } from "./spec.js";
 import { UsageError } from "../errors.js";
 
-const COMMANDS: CommandSpec[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand, labCommand];
+const COMMANDS: CommandSpec[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand, labCommand, analyzeCommand, collectCommand];
 
 async function print(text: string): Promise<number> {
   await new Promise<void>((resolve) => process.stdout.write(text.endsWith("\n") ? text : text + "\n", () => resolve()));

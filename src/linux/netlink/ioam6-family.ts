@@ -62,6 +62,11 @@ export class Ioam6Client {
     this.sock.close();
   }
 
+  /** A larger receive buffer for event subscribers (bursts of events). */
+  setReceiveBuffer(bytes: number): void {
+    this.sock.setReceiveBuffer(bytes);
+  }
+
   private async call(cmd: number, attrs: AttrWriter, what: string): Promise<void> {
     await this.sock.request(this.family.id, 0, genlPayload(cmd, this.family.version, attrs), what);
   }
@@ -123,8 +128,11 @@ export class Ioam6Client {
     });
   }
 
-  /** Subscribes to ioam6_events; throws NOT_SUPPORTED on kernels before 6.9 (no group). */
-  subscribeEvents(onTrace: (e: Ioam6TraceEvent) => void): void {
+  /**
+   * Subscribes to ioam6_events; throws NOT_SUPPORTED on kernels before 6.9 (no group).
+   * `onOverrun` is called when the kernel dropped events for this socket (ENOBUFS).
+   */
+  subscribeEvents(onTrace: (e: Ioam6TraceEvent) => void, onOverrun?: () => void): void {
     const group = this.family.groups.get(IOAM6_EVENTS_GROUP);
     if (group === undefined) throw new IoamError("NOT_SUPPORTED", `this kernel's IOAM6 family has no ${IOAM6_EVENTS_GROUP} group (events need Linux ≥ 6.9)`);
     this.sock.subscribe(group, (m) => {
@@ -138,6 +146,6 @@ export class Ioam6Client {
         typeWord: get(EVENT_ATTR.TYPE) ? attrU32(get(EVENT_ATTR.TYPE)!) : 0,
         data: (get(EVENT_ATTR.DATA) ?? new Uint8Array(0)).slice(),
       });
-    });
+    }, onOverrun);
   }
 }

@@ -8,6 +8,7 @@ import { NLMSG, NLM_F, type NetlinkMessage, decodeMessages, encodeMessage } from
 
 export const NETLINK_ROUTE = 0;
 export const NETLINK_GENERIC = 16;
+const ENOBUFS = 105;
 
 interface Pending {
   what: string;
@@ -21,11 +22,17 @@ export class NetlinkSocket {
   private seq = Math.floor(Math.random() * 0x7fffffff);
   private readonly pending = new Map<number, Pending>();
   private listener: ((m: NetlinkMessage) => void) | undefined;
+  private overrun: (() => void) | undefined;
 
   constructor(protocol: number) {
     this.raw = new RawNetlinkSocket(protocol, { recvBufferSize: 1 << 20, sendBufferSize: 1 << 16 });
     this.raw.on("message", (b: Buffer) => this.receive(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
-    this.raw.on("error", (e: Error) => this.failAll(e));
+    this.raw.on("error", (e: Error & { errno?: number }) => {
+      // ENOBUFS on a multicast subscriber: the kernel dropped messages for us (socket(7)); the
+      // socket goes on. Requests in flight fail only on other errors.
+      if (this.overrun && (e.errno === ENOBUFS || e.errno === -ENOBUFS)) this.overrun();
+      else this.failAll(e);
+    });
     this.raw.unref();
   }
 
@@ -86,11 +93,21 @@ export class NetlinkSocket {
     });
   }
 
-  /** Joins a multicast group; `onMessage` then receives every unsolicited message. */
-  subscribe(group: number, onMessage: (m: NetlinkMessage) => void): void {
+  /**
+   * Joins a multicast group; `onMessage` then receives every unsolicited message, and
+   * `onOverrun` (if given) each time the kernel reports ENOBUFS: messages were dropped, how
+   * many is not said.
+   */
+  subscribe(group: number, onMessage: (m: NetlinkMessage) => void, onOverrun?: () => void): void {
     this.listener = onMessage;
+    this.overrun = onOverrun;
     this.raw.addMembership(group);
     this.raw.ref();
+  }
+
+  /** Asks for a larger receive buffer (SO_RCVBUF; the kernel caps it at rmem_max). */
+  setReceiveBuffer(bytes: number): void {
+    this.raw.setRecvBufferSize(bytes);
   }
 
   close(): void {

@@ -1,0 +1,140 @@
+// The records the decap sink and DEX receivers read (docs/dex-export.md): one canonical JSON
+// record per line, `v: 1`. Tolerant of additions — unknown members are ignored — and of the
+// shapes ioamkit writes: a packet record (`ioam decode --json`: ipv6 + options), a decap record
+// (src, dst, options), a trace record (`ioam monitor --json`: option) and a DEX record (option
+// + flowId/seq). A line that is none of these is refused with a reason, never guessed at.
+
+import { hexToBytes } from "../../wire/hex.js";
+import type { TraceNode } from "../../wire/ioam/trace-node.js";
+import type { FlowInfo, Observation, RecordSource, TimeSource } from "../observation.js";
+import { seqText } from "../packet-observation.js";
+
+/** A line that is not a record ioamkit reads; `message` says why. */
+export class RecordError extends Error {}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
+const TIME_SOURCES = new Set(["capture", "kernel-rx", "kernel-clock", "daemon-clock", "collector-clock"]);
+const SOURCES = new Set(["packet", "kernel-event", "decap", "dex"]);
+
+function num(v: unknown, what: string): number {
+  if (typeof v === "number" && Number.isInteger(v) && v >= 0) return v;
+  if (typeof v === "string" && /^0x[0-9a-f]+$/i.test(v)) return parseInt(v, 16);
+  throw new RecordError(`${what}: expected a non-negative integer or 0x… hex, got ${JSON.stringify(v)}`);
+}
+
+const optNum = (o: Obj, k: string, what: string) => (o[k] === undefined ? undefined : num(o[k], `${what}.${k}`));
+
+function big(v: unknown, what: string): bigint {
+  if (typeof v === "string" && /^0x[0-9a-f]{1,16}$/i.test(v)) return BigInt(v);
+  if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  throw new RecordError(`${what}: expected a 64-bit 0x… hex value, got ${JSON.stringify(v)}`);
+}
+
+const NODE_NUMBERS = ["hopLimit", "nodeId", "ingressIf", "egressIf", "tsSec", "tsFrac", "transitDelay", "nsData", "queueDepth", "csumComp", "hopLimitWide", "ingressIfWide", "egressIfWide", "bufferOccupancy"] as const;
+
+function node(v: unknown, what: string): TraceNode {
+  if (!isObj(v)) throw new RecordError(`${what}: a node must be an object`);
+  const n: TraceNode = {};
+  for (const k of NODE_NUMBERS) {
+    const x = optNum(v, k, what);
+    if (x !== undefined) n[k] = x;
+  }
+  if (v.nodeIdWide !== undefined) n.nodeIdWide = big(v.nodeIdWide, `${what}.nodeIdWide`);
+  if (v.nsDataWide !== undefined) n.nsDataWide = big(v.nsDataWide, `${what}.nsDataWide`);
+  if (isObj(v.opaque)) {
+    const data = typeof v.opaque.data === "string" ? hexToBytes(v.opaque.data) : undefined;
+    if (!data) throw new RecordError(`${what}.opaque.data: expected 0x… hex bytes`);
+    n.opaque = { schemaId: num(v.opaque.schemaId, `${what}.opaque.schemaId`), data };
+  }
+  return n;
+}
+
+/** Milliseconds since the epoch from a number (ms), an ISO text, or {tsSec, tsNsec}. */
+function timeOf(v: unknown, fallback: number): number {
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  if (typeof v === "string" && !Number.isNaN(Date.parse(v))) return Date.parse(v);
+  if (isObj(v) && typeof v.tsSec === "number") return v.tsSec * 1000 + (typeof v.tsNsec === "number" ? v.tsNsec / 1e6 : 0);
+  if (v === undefined) return fallback;
+  throw new RecordError(`time: expected ms, an ISO date or {tsSec, tsNsec}, got ${JSON.stringify(v)}`);
+}
+
+function flowOf(r: Obj): FlowInfo | undefined {
+  const ip = isObj(r.ipv6) ? r.ipv6 : r;
+  if (typeof ip.src !== "string" || typeof ip.dst !== "string") return undefined;
+  const f: FlowInfo = { src: ip.src, dst: ip.dst };
+  if (typeof ip.flowLabel === "number") f.flowLabel = ip.flowLabel;
+  const up = isObj(r.upper) ? r.upper : undefined;
+  if (up && typeof up.protocol === "number") f.nextHeader = up.protocol;
+  if (up && typeof up.srcPort === "number") f.sport = up.srcPort;
+  if (up && typeof up.dstPort === "number") f.dport = up.dstPort;
+  return f;
+}
+
+/** What the reader assumes when a record does not say. */
+export interface RecordDefaults {
+  source: RecordSource;
+  timeSource: TimeSource;
+  at: string;
+  now: number;
+}
+
+/** The observations of one parsed JSON line. Throws RecordError with the reason. */
+export function observationsFromJson(r: unknown, d: RecordDefaults): Observation[] {
+  if (!isObj(r)) throw new RecordError("not a JSON object");
+  if (r.v !== 1) throw new RecordError(`record version ${JSON.stringify(r.v)}: this collector reads v 1`);
+  if (r.error !== undefined) throw new RecordError("an error record (the packet could not be decoded where it was seen)");
+  const options = Array.isArray(r.options) ? r.options : isObj(r.option) ? [r.option] : undefined;
+  if (!options) throw new RecordError("no options and no option: not an IOAM record");
+  const source = typeof r.source === "string" && SOURCES.has(r.source) ? (r.source as RecordSource) : d.source;
+  const timeSource = typeof r.timeSource === "string" && TIME_SOURCES.has(r.timeSource) ? (r.timeSource as TimeSource) : d.timeSource;
+  const at = typeof r.node === "string" ? r.node : typeof r.netns === "string" ? r.netns : d.at;
+  const base = { source, timeSource, at, time: timeOf(r.time, d.now) };
+  const flow = flowOf(r);
+  const ids = identifiers(options, r);
+  const out: Observation[] = [];
+  options.forEach((o, i) => {
+    if (!isObj(o) || o.kind !== "trace") return;
+    out.push(traceObservation(o, `options[${i}]`, { ...base, ...ids, ...(flow ? { flow } : {}) }));
+  });
+  if (out.length === 0) throw new RecordError("no trace option in the record");
+  return out;
+}
+
+function identifiers(options: unknown[], r: Obj): Partial<Observation> {
+  const id: Partial<Observation> = {};
+  for (const o of options) {
+    if (!isObj(o)) continue;
+    if (o.kind === "e2e" && o.seq64 !== undefined) id.e2eSeq = seqText(big(o.seq64, "e2e.seq64"));
+    else if (o.kind === "e2e" && o.seq32 !== undefined) id.e2eSeq = num(o.seq32, "e2e.seq32");
+    if (o.kind === "dex" && o.flowId !== undefined) id.dexFlowId = num(o.flowId, "dex.flowId");
+    if (o.kind === "dex" && o.seq !== undefined) id.dexSeq = num(o.seq, "dex.seq");
+  }
+  if (r.flowId !== undefined) id.dexFlowId = num(r.flowId, "flowId");
+  if (r.seq !== undefined) id.dexSeq = num(r.seq, "seq");
+  return id;
+}
+
+function traceObservation(o: Obj, what: string, base: Omit<Observation, "namespaceId" | "traceType" | "overflow" | "nodes">): Observation {
+  if (!Array.isArray(o.nodes)) throw new RecordError(`${what}.nodes: expected an array`);
+  const ob: Observation = {
+    ...base,
+    namespaceId: num(o.namespaceId, `${what}.namespaceId`),
+    traceType: num(o.traceType, `${what}.traceType`),
+    overflow: isObj(o.flags) && o.flags.overflow === true,
+    nodes: o.nodes.map((n, i) => node(n, `${what}.nodes[${i}]`)),
+  };
+  if (Array.isArray(o.issues) && o.issues.length) ob.issues = o.issues.map((x) => (isObj(x) && typeof x.code === "string" ? x.code : "UNKNOWN"));
+  return ob;
+}
+
+/** Parses one line; a RecordError for text that is not JSON. */
+export function parseRecordLine(line: string, d: RecordDefaults): Observation[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch (e) {
+    throw new RecordError(`not JSON: ${(e as Error).message}`);
+  }
+  return observationsFromJson(v, d);
+}
