@@ -152,7 +152,7 @@ export class Collector {
       const at = this.resumePoint(s);
       return at ? [{ source: s.name, kind: s.kind, ...at }] : [];
     });
-    const loss = this.analytics.lossReport().map(({ flow, received, lost, duplicates }) => ({ flow, received, lost, duplicates }));
+    const loss = this.analytics.lossReport({ changedOnly: true }).map(({ flow, received, lost, duplicates }) => ({ flow, received, lost, duplicates }));
     const r = await this.store.write({ journeys, problems, flags, checkpoints, loss });
     this.acknowledge(journeys, r);
     this.release();

@@ -1,6 +1,6 @@
 // `ioam agent`: the collector's live sources on one node — the kernel's ioam6_events, the data
 // plane's decap sink, DEX receivers — publishing records to JetStream on ioam.DOMAIN.NODE
-// (docs/scale.md). Records are batched, each batch appended to the spool before it is
+// (docs/deployment.md). Records are batched, each batch appended to the spool before it is
 // published; ids are NODE.START.SEQ with the sequence kept by the spool. Kernel events while
 // the agent was down are gone (multicast cannot be replayed): at start the agent publishes a gap
 // per live source, from the last moment the previous run was alive to now, with its node id so

@@ -1,4 +1,4 @@
-// `ioam agent`'s configuration file (docs/scale.md, "The agent"), YAML, `version: 1`. The node
+// `ioam agent`'s configuration file (docs/deployment.md, "The agent"), YAML, `version: 1`. The node
 // and domain name the subject (ioam.DOMAIN.NODE) and the record ids; secrets come from files
 // or the environment (stream/nats-config.ts). Errors name the item (ConfigError path).
 

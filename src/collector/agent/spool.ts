@@ -1,4 +1,4 @@
-// The agent's on-disk spool (docs/scale.md, "The agent"): every batch of records is appended here
+// The agent's on-disk spool (docs/deployment.md, "The agent"): every batch of records is appended here
 // before it is published, and removed only once the stream acknowledged it, so that records
 // survive an unreachable stream and an agent restart and are replayed in order. It is bounded
 // (maxBytes): when full, new batches are refused and the agent counts what it dropped. It also

@@ -1,4 +1,4 @@
-// The named queries on PostgreSQL (docs/collector.md, "Named queries"; docs/scale.md), answering
+// The named queries on PostgreSQL (docs/collector.md, "Named queries"; docs/deployment.md), answering
 // exactly as the SQLite store does: paths in a window and per-hop series from hop_series (its
 // primary key; the writer shards of a bucket merged here), journeys by trace id (journeys_trace),
 // by node (path_nodes → journeys_path_time), by path and by time (journeys_path_time per path).

@@ -1,4 +1,4 @@
-// The PostgreSQL schema (docs/scale.md, "PostgreSQL"), as an ordered list of migrations like the
+// The PostgreSQL schema (docs/deployment.md, "PostgreSQL"), as an ordered list of migrations like the
 // SQLite one: table ioam_meta says which ran; each runs in its own transaction, under an advisory
 // lock so that workers starting together migrate once; a database newer than the code is refused;
 // nothing is recreated. Append new migrations; never edit one.

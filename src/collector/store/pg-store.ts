@@ -1,4 +1,4 @@
-// The server store: PostgreSQL through node-postgres (docs/scale.md, "PostgreSQL"), the second
+// The server store: PostgreSQL through node-postgres (docs/deployment.md, "PostgreSQL"), the second
 // implementation of Store. A batch is one transaction, as in SQLite. Rows that several writers
 // would update — per-hop series, per-flow loss — are kept per writer shard (a stream worker's
 // shard, or the local collector's), so that writers never wait on each other's rows; reads

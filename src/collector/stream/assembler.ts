@@ -1,4 +1,4 @@
-// Journeys meet in the database (docs/scale.md): every record waits in `pending` under the shard
+// Journeys meet in the database (docs/deployment.md): every record waits in `pending` under the shard
 // of its journey key; the worker that holds a shard takes that shard's records older than the
 // grace period, joins them with the same Joiner as `ioam collect`, and in ONE transaction stores
 // the journeys, series, problems and flags and deletes the records it used — so each record

@@ -1,4 +1,4 @@
-// A stream worker's first step (docs/scale.md, "Exactly once"): the records of a fetched batch of
+// A stream worker's first step (docs/deployment.md, "Exactly once"): the records of a fetched batch of
 // messages go into the records ledger — unique on (id, capture time) — and, only when new there,
 // into `pending` with the shard their journey key routes them to; one statement, so a redelivered
 // message, a spool replay or a second worker's copy adds nothing. The messages are acknowledged

@@ -1,4 +1,4 @@
-// The journey key of a record (docs/scale.md, "Journeys meet in the database"): the same for
+// The journey key of a record (docs/deployment.md, "Journeys meet in the database"): the same for
 // every observation of one packet, wherever and by which agent it was seen, so that a worker can
 // route a record to the shard that assembles its journey, and find a stored journey a late
 // record belongs to. Content first — the oldest node entry (K_1, content-key.ts), which every

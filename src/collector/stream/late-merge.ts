@@ -1,6 +1,6 @@
 // A record that reaches assembly after its journey was stored — its agent's spool replayed late,
 // its message redelivered after a worker died — completes the stored journey instead of becoming
-// a second one (docs/scale.md, "Late records"). The stored journey is found by its key within an
+// a second one (docs/deployment.md, "Late records"). The stored journey is found by its key within an
 // hour of capture time; it is the same packet only when the two agree: content and E2E journeys
 // when one's node entries begin the other's (a pre-allocated trace only grows), DEX journeys
 // always (their blocks are merged in hop-limit order). The journey row takes the longer data, the

@@ -1,4 +1,4 @@
-// How agents and stream workers reach NATS (docs/scale.md, "Security"): servers, the stream's
+// How agents and stream workers reach NATS (docs/deployment.md, "Security"): servers, the stream's
 // name, and credentials — a .creds file (JWT + nkey seed), an nkey seed file, a user with a
 // password file, or a token file — read from files named in the configuration or from the
 // environment, never from the command line; TLS with a CA and optionally a client certificate.
@@ -28,7 +28,7 @@ export function serverUrls(text: string): string[] {
   return text.split(",").map((u) => {
     const url = u.trim();
     if (!/^(nats|tls):\/\//.test(url)) throw new UsageError(`"${url}": expected nats://HOST:PORT (or tls://), comma-separated`);
-    if (/^[a-z]+:\/\/[^/]*@/.test(url)) throw new UsageError(`"${url.replace(/\/\/[^@]*@/, "//…@")}": credentials never go on the command line; use nats.credentials / nats.passwordFile in the config file, or IOAM_NATS_USER and IOAM_NATS_PASSWORD (docs/scale.md)`);
+    if (/^[a-z]+:\/\/[^/]*@/.test(url)) throw new UsageError(`"${url.replace(/\/\/[^@]*@/, "//…@")}": credentials never go on the command line; use nats.credentials / nats.passwordFile in the config file, or IOAM_NATS_USER and IOAM_NATS_PASSWORD (docs/deployment.md)`);
     return url;
   });
 }

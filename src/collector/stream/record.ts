@@ -1,4 +1,4 @@
-// What an agent publishes and a stream worker reads (docs/scale.md, "Records"): the record
+// What an agent publishes and a stream worker reads (docs/deployment.md, "Records"): the record
 // format of docs/dex-export.md (v 1, one JSON object per line) with one member more, `id`
 // (`NODE.START.SEQ`: the agent's node, its start id, and a sequence the spool persists), so that
 // a record replayed from the spool or redelivered by the stream is recognised downstream. A

@@ -1,4 +1,4 @@
-// The `stream:` section of `ioam collect`'s configuration (docs/scale.md, "Configuration"): where
+// The `stream:` section of `ioam collect`'s configuration (docs/deployment.md, "Configuration"): where
 // stream workers read (NATS, its stream and durable consumer) and how the stream is sized.
 
 import { ConfigError } from "../../errors.js";

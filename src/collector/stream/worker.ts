@@ -1,4 +1,4 @@
-// `ioam collect --source nats://… --store postgres://…` (docs/scale.md): one stream worker. Every
+// `ioam collect --source nats://… --store postgres://…` (docs/deployment.md): one stream worker. Every
 // worker pulls from the same durable consumer (the work is shared; what a worker fetched and did
 // not acknowledge is redelivered to the others after the ack wait), puts the records into the
 // ledger (ingest.ts) and acknowledges only after that commit; and it assembles the journeys of
@@ -11,7 +11,7 @@ import { type AssemblyOptions, Assembly, ShardOwnership } from "./assembler.js";
 import { ingest, ingestRows } from "./ingest.js";
 import { type NatsConfig, connectionOptions } from "./nats-config.js";
 
-/** Settings of a stream worker (docs/scale.md, "Sizing"). */
+/** Settings of a stream worker (docs/deployment.md, "Sizing"). */
 export interface WorkerOptions {
   nats: NatsConfig;
   /** The store's connection string, for the worker's own lock connection. */
