@@ -93,6 +93,11 @@ export async function ensurePartitions(c: pg.ClientBase, table: "journeys" | "re
     if (!known.has(partitionName(table, day))) days.add(day);
   }
   if (days.size === 0) return;
+  // Another writer may have made them: learn that from the catalog (no lock) before CREATE, which
+  // takes an ACCESS EXCLUSIVE lock on the parent and would wait behind every open reader of it.
+  for (const name of await partitionsOf(c, table)) known.add(name);
+  for (const day of days) if (known.has(partitionName(table, day))) days.delete(day);
+  if (days.size === 0) return;
   await c.query("SELECT pg_advisory_lock($1, 0)", [LOCK_SPACE.partition]);
   try {
     for (const day of days) {
@@ -105,8 +110,13 @@ export async function ensurePartitions(c: pg.ClientBase, table: "journeys" | "re
   }
 }
 
+/** The names of `table`'s partitions. */
+async function partitionsOf(c: pg.ClientBase, table: "journeys" | "records"): Promise<string[]> {
+  const r = await c.query<{ name: string }>("SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = $1", [table]);
+  return r.rows.map((x) => x.name);
+}
+
 /** The day partitions of `table` whose every row is older than `beforeMs`. */
 export async function partitionsBefore(c: pg.ClientBase, table: "journeys" | "records", beforeMs: number): Promise<string[]> {
-  const r = await c.query<{ name: string }>("SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = $1", [table]);
-  return r.rows.map((x) => x.name).filter((n) => (Number(n.slice(n.lastIndexOf("_d") + 2)) + 1) * DAY_MS <= beforeMs);
+  return (await partitionsOf(c, table)).filter((n) => (Number(n.slice(n.lastIndexOf("_d") + 2)) + 1) * DAY_MS <= beforeMs);
 }

@@ -108,9 +108,14 @@ export class PgStore extends PgQueries implements Store {
     }
   }
 
-  /** Partitions of the records ledger for these capture times. */
-  async prepareRecords(c: pg.ClientBase, times: Iterable<number>): Promise<void> {
+  /**
+   * Partitions of the records ledger for these capture times, and of journeys for the same days:
+   * assembly stores journeys inside a transaction that already reads journeys, and creating a
+   * partition there (ACCESS EXCLUSIVE on the parent, from another connection) would wait on it.
+   */
+  async prepareRecords(c: pg.ClientBase, times: readonly number[]): Promise<void> {
     await ensurePartitions(c, "records", times, this.partitions);
+    await ensurePartitions(c, "journeys", times, this.partitions);
   }
 
   private async createPath(c: pg.ClientBase, j: Journey): Promise<number> {
