@@ -18,8 +18,10 @@ export function agentConfigFromArgs(a: Parsed): AgentConfig {
   if (f("domain") !== undefined) c.domain = token(f("domain"), "--domain");
   if (f("server") !== undefined) c.nats.servers = serverUrls(f("server")!);
   if (f("spool") !== undefined) c.spool.dir = f("spool")!;
+  // As collect: source flags without a file name every source (--decap alone reads no kernel events).
   const netns = a.list("netns");
-  if (netns.length) c.sources.events = [...netns];
+  if (!file && (netns.length || a.list("decap").length)) c.sources.events = [];
+  c.sources.events.push(...netns.filter((n) => !c.sources.events.includes(n)));
   c.sources.decap.push(...a.list("decap"));
   return c;
 }
@@ -58,7 +60,7 @@ section or IOAM_NATS_* variables, never from the command line. --json prints its
 every second. See docs/deployment.md.`,
   forms: [{ words: "", flags: ["config", "node", "domain", "server", "netns", "decap", "spool", "json"] }],
   flags: [
-    { name: "config", help: "an agent configuration file (docs/deployment.md); flags override it", value: { placeholder: "FILE", spec: V.file("a YAML file, version: 1") } },
+    { name: "config", help: "an agent configuration file (docs/deployment.md); --node, --domain, --server and --spool override it, sources add to it", value: { placeholder: "FILE", spec: V.file("a YAML file, version: 1") } },
     { name: "node", help: "this node's name: the subject ioam.DOMAIN.NODE and the record ids (default the host name)", value: { placeholder: "NAME", spec: V.text("letters, digits, _ or -") } },
     { name: "domain", help: "the IOAM domain's name (default \"default\")", value: { placeholder: "NAME", spec: V.text("letters, digits, _ or -") } },
     { name: "server", help: "the NATS servers (no credentials here)", value: { placeholder: "nats://HOST:PORT[,…]", spec: V.text("NATS server URLs, comma-separated") } },
