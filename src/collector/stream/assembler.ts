@@ -50,6 +50,13 @@ export class Assembly {
     return a;
   }
 
+  /** The shards among `shards` with records waiting longer than the grace. */
+  async ready(shards: readonly number[]): Promise<number[]> {
+    if (shards.length === 0) return [];
+    const r = await this.store.withClient((c) => c.query<{ shard: number }>("SELECT DISTINCT shard FROM pending WHERE shard = ANY ($1::int[]) AND arrived < clock_timestamp() - $2 * interval '1 millisecond'", [shards, this.opts.graceMs ?? 3000]));
+    return r.rows.map((x) => x.shard);
+  }
+
   /** One transaction on `shard`; resolves with what it stored (zero records: nothing waited, or another worker holds it). */
   async assemble(shard: number): Promise<Assembled> {
     const done: Assembled = { records: 0, journeys: 0, late: 0, problems: 0 };

@@ -4,7 +4,7 @@
 // ledger (ingest.ts) and acknowledges only after that commit; and it assembles the journeys of
 // the shards it holds (assembler.ts). The worker creates the stream and the consumer if missing.
 
-import { AckPolicy, DeliverPolicy, type JetStreamManager, type JsMsg, type NatsConnection, RetentionPolicy, StorageType, connect, nanos } from "nats";
+import { AckPolicy, type Consumer, DeliverPolicy, type JetStreamManager, type JsMsg, type NatsConnection, RetentionPolicy, StorageType, connect, nanos } from "nats";
 import pg from "pg";
 import type { PgStore } from "../store/pg-store.js";
 import { type AssemblyOptions, Assembly, ShardOwnership } from "./assembler.js";
@@ -65,6 +65,8 @@ export class StreamWorker {
   private readonly assembly: Assembly;
   private lock: pg.Client | undefined;
   private ownership: ShardOwnership | undefined;
+  /** When the shares were last rebalanced (every 2 s: a member joining or leaving shows then). */
+  private balancedAt = 0;
   readonly stats: WorkerStats = { messages: 0, records: 0, fresh: 0, duplicates: 0, malformed: 0, assembled: 0, journeys: 0, late: 0, shards: 0, errors: 0 };
 
   constructor(private readonly store: PgStore, private readonly o: WorkerOptions, private readonly onCommit?: (s: WorkerStats) => void) {
@@ -85,14 +87,16 @@ export class StreamWorker {
 
   private async consume(nc: NatsConnection): Promise<void> {
     const js = nc.jetstream();
+    let consumer: Consumer | undefined; // looked up once (an API request), again after a failure
     while (!this.stopped) {
       try {
-        const consumer = await js.consumers.get(this.o.nats.stream, this.o.consumer);
+        consumer ??= await js.consumers.get(this.o.nats.stream, this.o.consumer);
         const batch: JsMsg[] = [];
         for await (const m of await consumer.fetch({ max_messages: this.o.fetch, expires: 1000 })) batch.push(m);
         if (batch.length) await this.take(batch);
       } catch (e) {
         this.error(e);
+        consumer = undefined;
         await sleep(500);
       }
     }
@@ -119,7 +123,9 @@ export class StreamWorker {
       try {
         const own = await this.owned();
         let busy = false;
-        for (const s of own) {
+        // One query says which held shards have records past the grace: an idle worker costs
+        // the database one query a round, not a transaction per shard.
+        for (const s of await this.assembly.ready(own)) {
           const a = await this.assembly.assemble(s);
           Object.assign(this.stats, { assembled: this.stats.assembled + a.records, journeys: this.stats.journeys + a.journeys, late: this.stats.late + a.late });
           if (a.records >= (this.o.assembly.batch ?? 20_000)) busy = true;
@@ -137,6 +143,9 @@ export class StreamWorker {
 
   /** The shards this worker holds now (its lock connection reconnects after a database restart). */
   private async owned(): Promise<number[]> {
+    const now = Date.now();
+    if (this.lock && now - this.balancedAt < 2000) return [...this.ownership!.owned];
+    this.balancedAt = now;
     if (!this.lock) {
       const c = new pg.Client({ connectionString: this.o.storeUrl });
       c.on("error", () => {});
