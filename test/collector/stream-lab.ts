@@ -65,7 +65,7 @@ export function analyzeCounts(pcap: string): Map<string, number> {
 }
 
 /** Starts a CLI process; resolves once it printed "(ready)" on stderr. */
-function startCli(args: string[], what: string): Promise<ChildProcess> {
+export function startCli(args: string[], what: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [MAIN, ...args], { stdio: ["ignore", "ignore", "pipe"] });
   let err = "";
   return new Promise((resolve, reject) => {
