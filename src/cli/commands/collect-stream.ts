@@ -75,6 +75,11 @@ export async function runStreamWorker(a: Parsed): Promise<number> {
   return 0;
 }
 
+/** Where the collector stores, for messages: the SQLite file, or the PostgreSQL URL without its password. */
+export function storeName(c: CollectConfig): string {
+  return c.store.url ? redacted(c.store.url) : c.store.path;
+}
+
 /** The URL without a password (one from the config file may have one). */
 function redacted(url: string): string {
   const u = new URL(url);

@@ -8,7 +8,7 @@ import type { Parsed } from "../args.js";
 import type { CommandSpec } from "../spec.js";
 import { V } from "../values.js";
 import { TS_FORMAT_FLAG, parseTsFormats } from "./analyze.js";
-import { STREAM_DESCRIPTION, STREAM_EXAMPLE, STREAM_FLAGS, STREAM_FORM, runStreamWorker, storeUrl } from "./collect-stream.js";
+import { STREAM_DESCRIPTION, STREAM_EXAMPLE, STREAM_FLAGS, STREAM_FORM, runStreamWorker, storeName, storeUrl } from "./collect-stream.js";
 
 /** The configuration from --config and the flags. */
 export function configFromArgs(a: Parsed): CollectConfig {
@@ -69,7 +69,7 @@ async function run(a: Parsed): Promise<number> {
   });
   const where = running.metricsPort !== undefined ? `, metrics on :${running.metricsPort}/metrics` : "";
   await Promise.all(running.sources.map((s) => s.ready?.()));
-  process.stderr.write(`ioam collect: ${running.sources.map((s) => s.name).join(", ")} → ${c.store.path}${where} (ready)\n`);
+  process.stderr.write(`ioam collect: ${running.sources.map((s) => s.name).join(", ")} → ${storeName(c)}${where} (ready)\n`);
   let failure: Error | undefined;
   const stopped = new Promise<void>((resolve) => {
     failed = (e) => ((failure = e), resolve());
@@ -79,7 +79,7 @@ async function run(a: Parsed): Promise<number> {
   });
   await stopped;
   await running.stop();
-  if (failure) throw new IoamError("IO", `the store failed, nothing more was written (everything acknowledged is in ${c.store.path}; a restart resumes): ${failure.message}`);
+  if (failure) throw new IoamError("IO", `the store failed, nothing more was written (everything acknowledged is in ${storeName(c)}; a restart resumes): ${failure.message}`);
   const h = running.collector.health;
   const summary = { v: 1, done: true, recordsIn: h.recordsIn, journeysStored: h.journeysStored, duplicates: h.duplicates, problems: h.problemsByReason };
   process.stdout.write(json ? JSON.stringify(summary) + "\n" : `${tty ? "\n" : ""}stored ${h.journeysStored} journeys from ${h.recordsIn} records; problems ${JSON.stringify(h.problemsByReason)}\n`);
