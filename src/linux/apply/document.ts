@@ -3,12 +3,13 @@
 // Sections that are absent are left alone; `namespaces` and `schemas`, when present, are the
 // complete sets (others are deleted). See README "ioam apply".
 
-import { LineCounter, type Node, type Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq, parseDocument } from "yaml";
+import { LineCounter, type Node, type Scalar, YAMLSeq, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { ConfigError } from "../../errors.js";
 import { parseOptionWords } from "../../wire/ioam/option-words.js";
-import { parseUintBig } from "../../wire/number-text.js";
 import { IF_ID_MAX, IF_ID_WIDE_MAX, NODE_ID_MAX, NODE_ID_WIDE_MAX, type InterfaceIoam, type NodeIds } from "../ioam6-sysctl.js";
 import { MAX_SCHEMA_DATA } from "../netlink/ioam6-family.js";
+import { DATAPLANE_KEYS, type DataplaneSpec, checkDataplane, emptyDataplane, itemText, listItems, readDataplaneKey } from "./dataplane-spec.js";
+import { Reader } from "./yaml-reader.js";
 
 export type InterfaceChange = Partial<Omit<InterfaceIoam, "name">>;
 export interface NamespaceWant {
@@ -31,78 +32,13 @@ export interface DesiredState {
   namespaces?: Map<number, NamespaceWant>;
   schemas?: Map<number, Uint8Array>;
   dataplane: DataplaneItem[];
+  /** The `dataplane:` section as `ioam node run` runs it (empty when the file has none). */
+  dataplaneSpec: DataplaneSpec;
   /** file:line of each item, by path ("namespaces.123", "interfaces.eth1.id"). */
   where: Map<string, string>;
 }
 
 const TOP = ["version", "node", "interfaces", "namespaces", "schemas", "dataplane"] as const;
-const DATAPLANE = ["encap", "decap", "pot", "e2e", "dex"] as const;
-
-class Reader {
-  readonly where = new Map<string, string>();
-  constructor(
-    readonly file: string,
-    private readonly lines: LineCounter,
-    private readonly source: string,
-  ) {}
-
-  /** The node's text as written in the file. */
-  sourceOf(node: Node): string {
-    const [start, end] = node.range ?? [0, 0];
-    return this.source.slice(start, end).trim();
-  }
-
-  at(node: Node | null | undefined): string {
-    const start = node?.range?.[0];
-    return start === undefined ? this.file : `${this.file}:${this.lines.linePos(start).line}`;
-  }
-
-  fail(node: Node | null | undefined, path: string, message: string): never {
-    throw new ConfigError(`${this.at(node)}: ${path}`, message);
-  }
-
-  map(node: unknown, path: string): YAMLMap {
-    if (isMap(node)) return node;
-    if (node === null || (isScalar(node) && node.value === null)) return new YAMLMap();
-    return this.fail(node as Node, path, "expected a mapping (key: value lines)");
-  }
-
-  /** Pairs of a mapping with their keys as text; refuses keys not in `allowed`. */
-  entries(m: YAMLMap, path: string, allowed?: readonly string[]): Array<[string, Node | null, Node]> {
-    return m.items.map((pair) => {
-      const keyNode = pair.key as Node;
-      const key = isScalar(keyNode) ? String(keyNode.value) : this.fail(keyNode, path, "keys must be plain words or numbers");
-      const at = `${path ? path + "." : ""}${key}`;
-      if (allowed && !allowed.includes(key)) this.fail(keyNode, at, `unknown key (known: ${allowed.join(", ")})`);
-      this.where.set(at, this.at(keyNode));
-      return [key, pair.value as Node | null, keyNode];
-    });
-  }
-
-  uint(node: Node | null, path: string, max: bigint): bigint {
-    const v = isScalar(node) ? node.value : undefined;
-    const n = typeof v === "bigint" ? v : typeof v === "number" && Number.isInteger(v) ? BigInt(v) : typeof v === "string" ? parseUintBig(v, max) : undefined;
-    if (n === undefined || n < 0n || n > max) this.fail(node, path, `expected an integer from 0 to ${max} (0x… hex allowed), got ${node ? String(isScalar(node) ? node.value : "a structure") : "nothing"}`);
-    return n;
-  }
-
-  num(node: Node | null, path: string, max: number): number {
-    return Number(this.uint(node, path, BigInt(max)));
-  }
-
-  bool(node: Node | null, path: string): boolean {
-    const v = isScalar(node) ? node.value : undefined;
-    if (typeof v === "boolean") return v;
-    if (v === "on" || v === "off") return v === "on";
-    return this.fail(node, path, "expected true or false");
-  }
-
-  text(node: Node | null, path: string): string {
-    const v = isScalar(node) ? node.value : undefined;
-    if (typeof v === "string") return v;
-    return this.fail(node, path, "expected a string");
-  }
-}
 
 /** Parses the text of an apply file; `file` names it in errors. */
 export function parseApplyDocument(text: string, file: string): DesiredState {
@@ -114,14 +50,14 @@ export function parseApplyDocument(text: string, file: string): DesiredState {
     throw new ConfigError(`${file}:${pos.line}:${pos.col}`, `malformed YAML: ${bad.message.split("\n")[0]}`);
   }
   const r = new Reader(file, lines, text);
-  const out: DesiredState = { file, dataplane: [], where: r.where };
+  const out: DesiredState = { file, dataplane: [], dataplaneSpec: emptyDataplane(), where: r.where };
   for (const [key, value, keyNode] of r.entries(r.map(doc.contents, ""), "", TOP)) {
     if (key === "version" && r.num(value, "version", 1) !== 1) r.fail(keyNode, "version", "only version 1 is known");
     if (key === "node") out.node = readNode(r, value);
     if (key === "interfaces") out.interfaces = readInterfaces(r, value);
     if (key === "namespaces") out.namespaces = readNamespaces(r, value);
     if (key === "schemas") out.schemas = readSchemas(r, value);
-    if (key === "dataplane") out.dataplane = readDataplane(r, value);
+    if (key === "dataplane") readDataplane(r, value, out);
   }
   return out;
 }
@@ -185,32 +121,17 @@ function readSchemas(r: Reader, value: Node | null): Map<number, Uint8Array> {
   return out;
 }
 
-/** Data-plane items are checked for form (their option words must parse) and listed. */
-function readDataplane(r: Reader, value: Node | null): DataplaneItem[] {
-  const out: DataplaneItem[] = [];
-  for (const [key, v] of r.entries(r.map(value, "dataplane"), "dataplane", DATAPLANE)) {
-    const items = isSeq(v) ? (v as YAMLSeq).items : [v];
+/** The data-plane section: parsed and checked (dataplane-spec.ts), and listed item by item for `apply`. */
+function readDataplane(r: Reader, value: Node | null, out: DesiredState): void {
+  for (const [key, v, keyNode] of r.entries(r.map(value, "dataplane"), "dataplane", DATAPLANE_KEYS)) {
+    readDataplaneKey(r, out.dataplaneSpec, key, v, keyNode);
+    const items = key === "encap" || key === "decap" ? listItems(v) : [v ?? keyNode];
     items.forEach((item, i) => {
-      const path = `dataplane.${key}[${i}]`;
-      const node = item as Node;
-      const text = isScalar(node) ? String((node as Scalar).value) : r.sourceOf(node);
-      if (key === "encap") checkEncapPolicy(r, node, path, text);
-      out.push({ path, where: r.at(node), text });
+      const path = key === "encap" || key === "decap" ? `dataplane.${key}[${i}]` : `dataplane.${key}`;
+      out.dataplane.push({ path, where: r.at(item), text: itemText(r, item) });
     });
   }
-  return out;
-}
-
-/** `PREFIX OPTION-WORDS…` (e.g. "2001:db8::/32 trace prealloc type 0x800000 ns 1 size 12"). */
-function checkEncapPolicy(r: Reader, node: Node, path: string, text: string): void {
-  const [prefix, ...words] = text.trim().split(/\s+/);
-  if (!prefix || !/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(prefix)) r.fail(node, path, `expected "PREFIX option words…", got "${text}"`);
-  const start = words.findIndex((w) => ["trace", "pot", "e2e", "dex"].includes(w));
-  try {
-    parseOptionWords(start < 0 ? words : words.slice(start));
-  } catch (e) {
-    r.fail(node, path, (e as Error).message);
-  }
+  checkDataplane(out.dataplaneSpec);
 }
 
 /** file:line of an item, or of the nearest enclosing section (for items the file leaves out). */
