@@ -13,10 +13,12 @@ import { namespaceCommand, schemaCommand } from "./commands/ioam6.js";
 import { linkCommand } from "./commands/link.js";
 import { monitorCommand } from "./commands/monitor.js";
 import { nodeCommand } from "./commands/node-ids.js";
+import { nodeRunCommand } from "./commands/node-run.js";
+import { nodeCleanupCommand, nodeStatsCommand } from "./commands/node-stats.js";
 import { routeCommand } from "./commands/route.js";
 import { insideNetns, runInNetns } from "../linux/netns.js";
 
-const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand];
+const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand, nodeRunCommand, nodeStatsCommand, nodeCleanupCommand];
 
 /** Takes the global `--netns NAME` (or --netns=NAME) out of argv, anywhere it stands. */
 function takeNetns(argv: string[]): { netns: string | undefined; rest: string[] } {
@@ -61,7 +63,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(mainHelp() + "\n");
     return name === undefined ? 2 : 0;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
+  // Two-word commands ("node run") before one-word ones ("node show").
+  const pair = COMMANDS.find((c) => c.name === `${name} ${rest[0]}`);
+  const cmd = pair ?? COMMANDS.find((c) => c.name === name);
+  if (pair) rest.shift();
   if (!cmd) throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
   if (rest.includes("--help") || rest.includes("-h")) {
     process.stdout.write(cmd.help + "\n");
