@@ -14,21 +14,13 @@ import { IPPROTO } from "../../src/wire/ext-header.js";
 import { decodePacket } from "../../src/wire/packet.js";
 import { formatIpv6Address, parseIpv6Address } from "../../src/wire/ipv6-address.js";
 import { NetnsSet } from "../harness/netns.js";
-import { ioam, startNode } from "../harness/node-run.js";
+import { ioam, routerYaml, startNode } from "../harness/node-run.js";
 import { Capture } from "../harness/process.js";
 import { IPTABLES, toolSkip } from "../harness/tools.js";
 
 const skip = toolSkip({ ...IPTABLES, tcpdump: "tcpdump", tshark: "tshark" });
 
-/** A router's kernel part: node id N, west enabled (id N1), east (id N2), IOAM namespace 123. */
-export const routerYaml = (id: number, dataplane = "") => `version: 1
-node: { id: ${id} }
-interfaces:
-  west: { enabled: true, id: ${id}1 }
-  east: { id: ${id}2 }
-namespaces:
-  123: { data: 0x${id}${id}${id}${id} }
-${dataplane ? `dataplane:\n${dataplane}` : ""}`;
+
 
 /** Node ids of every pre-allocated trace tshark sees in a capture, one list per packet. */
 function tsharkNodeIds(file: string): number[][] {

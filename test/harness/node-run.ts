@@ -73,3 +73,13 @@ export function ioam(args: string[]): { code: number | null; out: string; err: s
   const r = spawnSync(process.execPath, [IOAM_MAIN, ...args], { encoding: "utf8" });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
+
+/** A router's kernel part: node id N, west enabled (id N1), east (id N2), IOAM namespace 123. */
+export const routerYaml = (id: number, dataplane = "") => `version: 1
+node: { id: ${id} }
+interfaces:
+  west: { enabled: true, id: ${id}1 }
+  east: { id: ${id}2 }
+namespaces:
+  123: { data: 0x${id}${id}${id}${id} }
+${dataplane ? `dataplane:\n${dataplane}` : ""}`;

@@ -57,11 +57,11 @@ export class Capture {
     readonly file: string,
   ) {}
 
-  /** Captures packets received on `ifname` (not those sent from it) that match `filter`. */
-  static async start(ns: string, ifname: string, filter = "ip6"): Promise<Capture> {
+  /** Captures packets received on `ifname` (not those sent from it) that match `filter`, the first `snaplen` octets of each. */
+  static async start(ns: string, ifname: string, filter = "ip6", snaplen = 262144): Promise<Capture> {
     const dir = mkdtempSync(join(tmpdir(), "ioamkit-cap-"));
     const file = join(dir, "cap.pcap");
-    const child = spawn("ip", ["netns", "exec", ns, "tcpdump", "-U", "-n", "-Q", "in", "-i", ifname, "-w", file, filter]);
+    const child = spawn("ip", ["netns", "exec", ns, "tcpdump", "-U", "-n", "-Q", "in", "-s", String(snaplen), "-i", ifname, "-w", file, filter]);
     await waitReady(child, /listening on/, `tcpdump on ${ns}:${ifname}`);
     return new Capture(child, dir, file);
   }
