@@ -18,7 +18,7 @@ import { NODE_TAGS, cleanupNode } from "./cleanup.js";
 import { type ControlServers, startControl } from "./control-server.js";
 import { ownsIngresses } from "./handler-setup.js";
 import { snapshotCounters } from "./node-counters.js";
-import { applyKernelPart, ingressesToOwn, setupInputOf } from "./node-config.js";
+import { applyKernelPart, ingressesToOwn, readKernelFacts, setupInputOf } from "./node-config.js";
 import { nodeQueueRules, sameRules } from "./node-rules.js";
 import { type NodeStats, timestampSource } from "./node-stats.js";
 import { enabledKey, restoreSysctls, takeIngresses, writeSysctl } from "./ownership.js";
@@ -79,12 +79,13 @@ export class NodeDaemon {
   }
 
   private async begin(doc: DesiredState): Promise<void> {
+    const kernel = await readKernelFacts(this.spec); // a spec the kernel cannot serve fails before anything changes
     const { state, applied } = await applyKernelPart(doc, this.owned);
     if (applied.length) this.o.log(`applied the kernel part: ${applied.join("; ")}`);
     this.o.log("checking what this kernel does through NFQUEUE (self-test)…");
     const st = await kernelSelfTestCached();
     if (!st.ok) throw new IoamError("NOT_SUPPORTED", st.reason ?? "the NFQUEUE self-test failed");
-    const input = await setupInputOf(this.spec, state, this.netns);
+    const input = setupInputOf(this.spec, state, this.netns, kernel);
     const owned = ownsIngresses(this.spec) ? ingressesToOwn(state) : [];
     this.plane = await Plane.open(input, { queue: this.spec.queue, workers: this.spec.workers, failOpen: this.spec.failure === "open", sinkPath: this.o.sink });
     this.take(owned, state);
@@ -142,7 +143,7 @@ export class NodeDaemon {
   private async refreshFacts(): Promise<void> {
     if (this.stopped || !this.plane) return;
     const { state } = await applyKernelPart({ file: this.o.file, dataplane: [], dataplaneSpec: this.spec, where: new Map() }, this.owned);
-    this.plane.update(await setupInputOf(this.spec, state, this.netns), { keepSequences: true });
+    this.plane.update(setupInputOf(this.spec, state, this.netns, await readKernelFacts(this.spec)), { keepSequences: true });
   }
 
   /** SIGHUP: the file again. A bad file changes nothing (the error is logged). */
@@ -164,8 +165,9 @@ export class NodeDaemon {
       if (next[k] !== this.spec[k]) this.o.log(`reload: dataplane.${k} changes only with a restart; keeping ${this.spec[k]}`);
     }
     const spec: DataplaneSpec = { ...next, queue: this.spec.queue, workers: this.spec.workers, failure: this.spec.failure };
+    const kernel = await readKernelFacts(spec);
     const { state, applied } = await applyKernelPart(doc, this.owned);
-    const input = await setupInputOf(spec, state, this.netns);
+    const input = setupInputOf(spec, state, this.netns, kernel);
     this.plane!.update(input, { keepSequences: false });
     this.spec = spec;
     const want = ownsIngresses(spec) ? ingressesToOwn(state) : [];

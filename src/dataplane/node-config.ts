@@ -10,7 +10,7 @@ import type { DesiredState } from "../linux/apply/document.js";
 import { applyPlan } from "../linux/apply/execute.js";
 import { describeStep } from "../linux/apply/plan.js";
 import { prepareApply } from "../linux/apply/prepare.js";
-import { readForwardingFacts, routeTo } from "../linux/forwarding-facts.js";
+import { type ForwardingFacts, readForwardingFacts, routeTo } from "../linux/forwarding-facts.js";
 import { type IoamState, readIoamState } from "../linux/ioam-state.js";
 import { KernelError } from "../linux/kernel-error.js";
 import { Ioam6Client } from "../linux/netlink/ioam6-family.js";
@@ -64,8 +64,14 @@ export function ingressesToOwn(state: IoamState): string[] {
   return [...state.interfaces].filter(([dev, i]) => i.enabled && dev !== "lo").map(([dev]) => dev).sort();
 }
 
-/** Everything the handler set-up needs, with the checks only the running kernel can answer. */
-export async function setupInputOf(spec: DataplaneSpec, state: IoamState, netns: string | null): Promise<SetupInput> {
+/** What only the running kernel can answer about a spec: routes and MTUs, whether each tunnel address is this node's, the source it selects towards each tundst. */
+export interface KernelFacts {
+  facts: ForwardingFacts;
+  tunnelSources: Array<string | undefined>;
+}
+
+/** Reads the kernel facts and checks the spec against them (ConfigError naming file:line). */
+export async function readKernelFacts(spec: DataplaneSpec): Promise<KernelFacts> {
   const facts = await readForwardingFacts();
   for (const d of spec.decap) {
     if (d.kind !== "tunnel") continue;
@@ -83,5 +89,10 @@ export async function setupInputOf(spec: DataplaneSpec, state: IoamState, netns:
     if (!to?.source) throw new ConfigError(`${p.where}: ${p.path}`, `no route with a source address towards tundst ${tundst} in this network namespace (add a route, or give tunsrc)`);
     tunnelSources.push(to.source);
   }
-  return { netns, spec, node: nodeConfigOf(state, spec), facts, tunnelSources };
+  return { facts, tunnelSources };
+}
+
+/** Everything the handler set-up needs. */
+export function setupInputOf(spec: DataplaneSpec, state: IoamState, netns: string | null, k: KernelFacts): SetupInput {
+  return { netns, spec, node: nodeConfigOf(state, spec), facts: k.facts, tunnelSources: k.tunnelSources };
 }
