@@ -9,7 +9,7 @@
 
 import type { PacketContext, Timestamp } from "../node/context.js";
 import { type NodeCounters, newCounters } from "../node/counters.js";
-import { type DecapRecord, decapsulate } from "../node/decap.js";
+import { type DecapRecord, decapsulateInPlace } from "../node/decap.js";
 import type { EncapCounters, EncapOutcome, EncapPacketFacts } from "../node/encap.js";
 import type { DexExportRecord } from "../node/events.js";
 import { transitPacket, type TransitDrop, type TransitHooks } from "../node/transit.js";
@@ -66,6 +66,8 @@ export class NodeHandler {
     this.c[C.seen]!++;
     try {
       this.dispatch(pkt);
+      // Receive → verdict written (sent with the batch, at once when traffic is light).
+      if (pkt.hasTimestamp) recordLatency(this.c, this.clock.microsSince(pkt.tsSec, pkt.tsNsec));
     } catch {
       // The engine refused something the set-up should have ruled out: never a silent loss.
       this.c[C.handler_errors]!++;
@@ -101,7 +103,6 @@ export class NodeHandler {
       this.rx.nsec = pkt.tsNsec;
       ctx.rxTime = this.rx;
       this.c[C.ts_kernel]!++;
-      recordLatency(this.c, this.clock.microsSince(pkt.tsSec, pkt.tsNsec));
     } else {
       ctx.rxTime = undefined;
       this.c[C.ts_clock]!++;
@@ -158,7 +159,7 @@ export class NodeHandler {
     const s = this.setup;
     const p = pkt.bytes.subarray(pkt.offset, pkt.offset + pkt.length);
     this.pendingDecap = undefined;
-    const r = decapsulate(p, s.node, this.ctx as PacketContext, this.engine, this.onDecap);
+    const r = decapsulateInPlace(p, s.node, this.ctx as PacketContext, this.engine, this.onDecap);
     const rec = this.pendingDecap as DecapRecord | undefined;
     if (rec) this.record(rec, r.outcome === "decap-encap" || r.outcome === "decap-inline" ? r.packet : p);
     switch (r.outcome) {
