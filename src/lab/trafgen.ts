@@ -42,11 +42,17 @@ export interface Trafgen {
   kill(): void;
 }
 
-/** Starts trafgen in `ns` on `ifname`, sending `frame` as fast as it can on one CPU, or (about) `opts.pps` packets a second, one at a time (trafgen --gap; its --rate sends bursts). */
-export function startTrafgen(ns: string, ifname: string, frame: Uint8Array, opts: { pps?: number } = {}): Trafgen {
+/**
+ * Starts trafgen in `ns` on `ifname`, sending `frame` as fast as it can on one CPU, or (about)
+ * `opts.pps` packets a second, one at a time (trafgen --gap; its --rate sends bursts).
+ */
+export function startTrafgen(ns: string, ifname: string, frame: Uint8Array, opts: { pps?: number; randomAt?: number } = {}): Trafgen {
   const dir = mkdtempSync(join(tmpdir(), "ioamkit-trafgen-"));
   const cfg = join(dir, "packet.cfg");
-  writeFileSync(cfg, `{ ${[...frame].map((b) => `0x${b.toString(16).padStart(2, "0")}`).join(", ")} }\n`);
+  // randomAt: two octets trafgen draws anew for every packet (drnd), e.g. a UDP source port, so that packets spread over flows.
+  const bytes = [...frame].map((b) => `0x${b.toString(16).padStart(2, "0")}`);
+  if (opts.randomAt !== undefined) bytes.splice(opts.randomAt, 2, "drnd(2)");
+  writeFileSync(cfg, `{ ${bytes.join(", ")} }\n`);
   // Its own process group: trafgen forks a sender per CPU and stops only when the whole group
   // gets the signal (as ^C does), not when its parent alone does.
   const child: ChildProcess = spawn("ip", ["netns", "exec", ns, "trafgen", "-o", ifname, "-i", cfg, "--cpus", "1", "-n", "0", ...(opts.pps ? ["-t", `${Math.round(1e6 / opts.pps)}us`] : [])], { stdio: ["ignore", "pipe", "pipe"], detached: true });

@@ -75,4 +75,19 @@ describe("ioam node run: TCP bulk and empty UDP through encap mode with a 244-oc
     assert.equal(Math.max(...frames.map((f) => f.length)), DOMAIN_MTU, "full-size segments grew by 304 octets to the domain MTU");
     assert.equal(frames.filter((f) => f.innerProto === IPPROTO.UDP && f.innerPayload === 0).length, 200);
   });
+
+  it("sends a packet that would exceed the egress MTU uninstrumented and counts it (encap_skipped_mtu), never drops it", async () => {
+    const r1 = net.routers[0]!;
+    nets.ip(r1, "link", "set", "east", "mtu", "1600"); // less than 1400 + 48 + 304
+    try {
+      const a = await startNode(r1, routerYaml(1, `  encap:\n    - "2001:db8:3::/64 trace prealloc type 0xf00000 ns 123 size 244"\n`), dir);
+      const udp = await udpDatagrams(net.h1, net.h2, net.h2Addr, 10, 1400);
+      const small = await udpDatagrams(net.h1, net.h2, net.h2Addr, 10, 100, 5203);
+      const { last } = await a.stop();
+      assert.deepEqual([udp.count, small.count], [10, 10], "all arrived");
+      assert.deepEqual([last!.counters.encap_skipped_mtu, last!.counters.encapsulated], [10, 10], "the large ones went uninstrumented, the small ones were instrumented");
+    } finally {
+      nets.ip(r1, "link", "set", "east", "mtu", String(DOMAIN_MTU));
+    }
+  });
 });
