@@ -29,8 +29,8 @@ export function explainRouteError(e: unknown, route: RouteSpec, purpose: "add" |
       `${purpose === "add" ? "adding" : "deleting"} route ${routeName(route)}: this kernel has no ioam6 lightweight tunnel ` +
         "(built without CONFIG_IPV6_IOAM6_LWTUNNEL; it answers EOPNOTSUPP, \"lwt encapsulation type not supported\"), " +
         `so no route was ${purpose === "add" ? "added" : "deleted"}. ` +
-        // Drop "coming in a later release" once `ioam node run` exists.
-        "To insert IOAM on this host, use ioamkit's userspace data plane instead of a route (`ioam node run`, coming in a later release).",
+        "To insert IOAM on this host, use ioamkit's userspace data plane instead of a route: put the same words under dataplane.encap " +
+        "in a node file and run it with `ioam node run` (docs/dataplane.md).",
     );
   }
   if (e.errnoName === "EPERM" || e.errnoName === "EACCES") return new IoamError("KERNEL", `${e.message}; changing routes needs CAP_NET_ADMIN (run as root)`);
