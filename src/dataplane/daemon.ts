@@ -91,7 +91,8 @@ export class NodeDaemon {
     this.take(owned, state);
     await this.installRules();
     this.control = await startControl(controlPath(), this.o.metrics, () => this.stats());
-    this.refresh = setInterval(() => this.queue(() => this.refreshFacts()), REFRESH_MS);
+    // A failed refresh (a tunnel destination became unroutable …) keeps the last facts and says why.
+    this.refresh = setInterval(() => void this.queue(() => this.refreshFacts()).catch((e: Error) => this.o.log(`refreshing routes failed, keeping the last ones: ${e.message}`)), REFRESH_MS);
     this.refresh.unref();
     for (const n of roleNotes(this.spec, input.facts)) this.o.log(`note: ${n}`);
   }
