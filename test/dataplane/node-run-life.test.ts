@@ -113,6 +113,23 @@ describe("ioam node run: frequency, reload, SIGKILL, cleanup, bad files", { skip
     assert.equal(ioam(["--netns", r3, "node", "cleanup"]).out.trim(), "nothing to clean up");
   });
 
+  it("fail-closed: after SIGKILL the traffic its rules match is dropped, not let by; cleanup lets it flow again", async () => {
+    const a = await startNode(r1, routerYaml(1, `  failure: closed\n  encap:\n    - "2001:db8:3::/64 trace prealloc type 0x800000 ns 123 size 8"\n`), dir);
+    assert.match(nets.exec(r1, "ip6tables-save", []), /--queue-num 0(?! --queue-bypass)/, "no --queue-bypass");
+    const ping = () => Number(/(\d+) received/.exec(nets.exec(net.h1, "ping", ["-c", "5", "-i", "0.2", "-W", "1", net.h2Addr]).toString())?.[1]);
+    assert.equal(ping(), 5, "while the daemon runs");
+    await a.kill9();
+    let answered = -1;
+    try {
+      nets.exec(net.h1, "ping", ["-c", "5", "-i", "0.2", "-W", "1", net.h2Addr]);
+    } catch (e) {
+      answered = Number(/(\d+) received/.exec(String((e as { stdout?: string }).stdout))?.[1]);
+    }
+    assert.equal(answered, 0, "nothing passes a dead fail-closed daemon");
+    assert.equal(ioam(["--netns", r1, "node", "cleanup"]).code, 0);
+    assert.equal(ping(), 5, "after cleanup");
+  });
+
   it("refuses bad files naming file:line, exit status 2, and changes nothing", () => {
     const rules = (ns: string) => nets.exec(ns, "ip6tables-save", []).replace(/^#.*\n/gm, "");
     const before = net.routers.map((ns) => [rules(ns), sysctl(ns)]);

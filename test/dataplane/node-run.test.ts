@@ -48,7 +48,7 @@ describe("ioam node run: encapsulation, kernel transit, decapsulation", { skip }
   for (const mode of ["inline", "encap", "auto"] as const) {
     it(`${mode}: r2 (kernel) sees r1's trace, r3 takes it off, h2 gets the original ping, the sink the path 1-2-3`, async () => {
       const tunnel = mode === "inline" ? "" : " tundst 2001:db8:2::2";
-      const a = await startNode(r1, routerYaml(1, `  encap:\n    - "2001:db8:3::/64 mode ${mode}${tunnel} trace prealloc type 0xc00000 ns 123 size 24"\n`), dir);
+      const a = await startNode(r1, routerYaml(1, `  encap:\n    - "2001:db8:3::/64 mode ${mode}${tunnel} trace prealloc type 0xc00000 ns 123 size 24"\n`), dir, { metrics: "127.0.0.1:9464" });
       const sink = join(dir, `sink-${mode}.ndjson`);
       const decap = mode === "inline" ? "edge 2001:db8:3::/64" : "tunnel 2001:db8:2::2";
       const c = await startNode(r3, routerYaml(3, `  decap:\n    - ${decap}\n`), dir, { sink }).catch(async (e) => (await a.stop(), Promise.reject(e)));
@@ -71,6 +71,10 @@ describe("ioam node run: encapsulation, kernel transit, decapsulation", { skip }
         assert.equal(delivered.length, 3);
         // Three forwarding steps; a tunnel counts as one more hop (RFC 2473: entry and exit each decrement).
         for (const p of delivered) assert.deepEqual([p.ipv6.nextHeader, p.extHeaders.length, p.ipv6.src, p.ipv6.hopLimit], [IPPROTO.ICMPV6, 0, canonical(net.h1Addr), mode === "inline" ? 61 : 62], "the original ping, no IOAM left");
+        // The same counters as Prometheus text, served inside r1's netns.
+        const metrics = nets.exec(r1, "curl", ["-sf", "http://127.0.0.1:9464/metrics"]);
+        assert.match(metrics, new RegExp(`^ioam_node_encapsulated_total\\{netns="${r1}"\\} 3$`, "m"));
+        assert.match(metrics, /^ioam_node_timestamp_source\{netns="[^"]+",source="kernel"\} 1$/m);
         const records = readFileSync(sink, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { source: string; mode: string; inner: { dst: string }; options: Array<{ nodes: Array<{ nodeId: number }> }> });
         assert.equal(records.length, 3);
         for (const r of records) {

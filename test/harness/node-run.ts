@@ -28,10 +28,10 @@ export interface RunningNode {
 }
 
 /** Writes `yaml` to dir/NAME.yaml and starts `ioam --netns ns node run` on it. */
-export function startNode(ns: string, yaml: string, dir: string, opts: { sink?: string; name?: string } = {}): Promise<RunningNode> {
+export function startNode(ns: string, yaml: string, dir: string, opts: { sink?: string; name?: string; metrics?: string } = {}): Promise<RunningNode> {
   const file = join(dir, `${opts.name ?? ns}.yaml`);
   writeFileSync(file, yaml);
-  const args = [IOAM_MAIN, "--netns", ns, "node", "run", file, "--json", ...(opts.sink ? ["--sink", opts.sink] : [])];
+  const args = [IOAM_MAIN, "--netns", ns, "node", "run", file, "--json", ...(opts.sink ? ["--sink", opts.sink] : []), ...(opts.metrics ? ["--metrics", opts.metrics] : [])];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   let out = "";
