@@ -6,7 +6,7 @@
 // (no packet is queued any more), the queue drained, sockets closed, sysctls restored.
 
 import { readFileSync } from "node:fs";
-import { IoamError } from "../errors.js";
+import { ConfigError, IoamError } from "../errors.js";
 import { type DataplaneSpec } from "../linux/apply/dataplane-spec.js";
 import { type DesiredState, parseApplyDocument } from "../linux/apply/document.js";
 import { type InstalledQueueRules, installQueueRules, readQueueCounters, removeQueueRules } from "../linux/ip6tables/queue-rules.js";
@@ -64,6 +64,7 @@ export class NodeDaemon {
   /** Starts the daemon; on any failure everything done so far is undone and the error thrown. */
   static async start(o: NodeRunOptions): Promise<NodeDaemon> {
     const doc = parseApplyDocument(readFileText(o.file), o.file);
+    checkHasWork(doc);
     nfqueueAddon(); // not built: say so before anything changes
     const stale = await cleanupNode();
     if (stale.stalePid !== null || stale.chainsRemoved.length) o.log(`cleaned up after a daemon that did not stop (pid ${stale.stalePid ?? "?"}): ${stale.chainsRemoved.length} chain(s) removed, ${stale.sysctlsRestored.length} sysctl(s) restored${stale.problems.length ? `; problems: ${stale.problems.join("; ")}` : ""}`);
@@ -161,6 +162,7 @@ export class NodeDaemon {
 
   private async reloadNow(): Promise<void> {
     const doc = parseApplyDocument(readFileText(this.o.file), this.o.file);
+    checkHasWork(doc);
     const next = doc.dataplaneSpec;
     for (const k of ["queue", "workers", "failure"] as const) {
       if (next[k] !== this.spec[k]) this.o.log(`reload: dataplane.${k} changes only with a restart; keeping ${this.spec[k]}`);
@@ -172,8 +174,9 @@ export class NodeDaemon {
     this.plane!.update(input, { keepSequences: false });
     this.spec = spec;
     const want = ownsIngresses(spec) ? ingressesToOwn(state) : [];
-    for (const dev of [...this.owned.keys()]) if (!want.includes(dev)) this.release(dev);
+    // Configured values first: an ingress the file now disables is given back disabled.
     for (const [dev, i] of state.interfaces) if (this.owned.has(dev)) this.owned.set(dev, i.enabled);
+    for (const dev of [...this.owned.keys()]) if (!want.includes(dev)) this.release(dev);
     this.take(want.filter((d) => !this.owned.has(d)), state);
     await this.installRules();
     this.o.log(`reloaded ${this.o.file}${applied.length ? ` (kernel: ${applied.join("; ")})` : ""}`);
@@ -231,6 +234,14 @@ export class NodeDaemon {
 async function drain(spec: DataplaneSpec): Promise<void> {
   const ours = (q: number) => q >= spec.queue && q < spec.queue + spec.workers;
   for (let i = 0; i < 100 && readQueueTable().some((r) => ours(r.queue) && r.waiting > 0); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
+/** A file whose dataplane section asks for nothing would install no rule: say so instead. */
+function checkHasWork(doc: DesiredState): void {
+  const s = doc.dataplaneSpec;
+  if (s.encap.length === 0 && s.decap.length === 0 && s.transit === "kernel") {
+    throw new ConfigError(`${doc.where.get("dataplane") ?? doc.file}: dataplane`, "nothing for ioam node run to do: add encap policies, decap items or transit: all (ioam apply applies the rest of the file)");
+  }
 }
 
 function readFileText(file: string): string {

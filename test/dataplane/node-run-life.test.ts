@@ -138,6 +138,7 @@ describe("ioam node run: frequency, reload, SIGKILL, cleanup, bad files", { skip
       [routerYaml(1, `  decap:\n    - tunnel 2001:db8:2::2\n`), /r1bad\.yaml:10: tunnel 2001:db8:2::2: 2001:db8:2::2 is not an address of this node/],
       [routerYaml(1, `  encap:\n    - "2001:db8:3::/64 mode encap tundst 2001:db8:77::1 trace prealloc type 0x800000 ns 123 size 8"\n`), /r1bad\.yaml:10: dataplane\.encap\[0\]: no route with a source address towards tundst/],
       [routerYaml(1, `  transit: everything\n`), /r1bad\.yaml:9: dataplane\.transit: expected one of kernel, all/],
+      [routerYaml(1), /r1bad\.yaml: dataplane: nothing for ioam node run to do/],
     ];
     for (const [text, message] of cases) {
       const r = ioam(["--netns", r1, "node", "run", write("r1bad", text)]);
