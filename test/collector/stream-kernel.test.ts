@@ -4,7 +4,8 @@
 // agent per router reading that router's ioam6_events (--netns), NATS JetStream, two
 // `ioam collect --source` workers and PostgreSQL (servers of the test's own). A fixed count of
 // traced packets from h1: PostgreSQL holds exactly the journeys `ioam analyze` computes from a
-// capture of the same packets at h2 — one per packet, each with its three routers' events.
+// capture of the same packets at h2 — one per packet, each with its three routers' events. Then
+// r2's agent is SIGKILLed, packets cross, it restarts: its gap counts exactly those journeys.
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -22,6 +23,8 @@ import { IOAM_MAIN, NetnsSet, rootSkip } from "../harness/netns.js";
 import { Capture, injectPackets } from "../harness/process.js";
 import { signal, startCli } from "./stream-lab.js";
 import type { ChildProcess } from "node:child_process";
+import type { Problem } from "../../src/collector/sources/source.js";
+import { PgStore } from "../../src/collector/store/pg-store.js";
 
 const N = 100;
 const skip = rootSkip() || serversSkip();
@@ -30,6 +33,13 @@ describe("routers each running ioam agent → JetStream → 2 workers → Postgr
   const nets = new NetnsSet();
   const dir = mkdtempSync(join(tmpdir(), "ioam-stream-kernel-"));
   const procs: ChildProcess[] = [];
+  const agents = new Map<string, ChildProcess>();
+  const agentOf = async (r: string) => {
+    const a = await startCli(["agent", "--node", r, "--domain", "lab", "--server", nats.url, "--spool", join(dir, `spool-${r}`), "--netns", r], `agent ${r}`);
+    agents.set(r, a);
+    procs.push(a);
+  };
+  const packet = () => buildPacket({ src: net.h1Addr, dst: net.h2Addr, hopLimit: 64, options: parseOptionWords("trace prealloc type 0xf20000 ns 123 size 60".split(" ")), upper: { kind: "udp", srcPort: 4000, dstPort: 5000, data: new Uint8Array(8) } });
   let net: Chain;
   let nats: NatsServer;
   let db: PgServer;
@@ -49,10 +59,9 @@ describe("routers each running ioam agent → JetStream → 2 workers → Postgr
     const config = join(dir, "collect.yaml");
     writeFileSync(config, "version: 1\nstream:\n  ackWait: 3s\n  grace: 1s\n");
     for (let w = 0; w < 2; w++) procs.push(await startCli(["collect", "--source", nats.url, "--store", db.url, "--config", config], "worker"));
-    for (const r of net.routers) procs.push(await startCli(["agent", "--node", r, "--domain", "lab", "--server", nats.url, "--spool", join(dir, `spool-${r}`), "--netns", r], `agent ${r}`));
+    for (const r of net.routers) await agentOf(r);
     const capture = await Capture.start(net.h2, "west", "ip6[6] == 0"); // hop-by-hop options: the traced packets, not neighbour discovery
     try {
-      const packet = () => buildPacket({ src: net.h1Addr, dst: net.h2Addr, hopLimit: 64, options: parseOptionWords("trace prealloc type 0xf20000 ns 123 size 60".split(" ")), upper: { kind: "udp", srcPort: 4000, dstPort: 5000, data: new Uint8Array(8) } });
       for (let i = 0; i < N; i += 20) injectPackets(nets, net.h1, Array.from({ length: 20 }, packet));
       assert.equal((await capture.stop(N)).length, N, "the capture saw every packet");
       const report = spawnSync(process.execPath, [IOAM_MAIN, "analyze", "--json", capture.file], { encoding: "utf8" });
@@ -80,6 +89,28 @@ describe("routers each running ioam agent → JetStream → 2 workers → Postgr
       }
     } finally {
       capture.cleanup();
+    }
+  });
+
+  it("counts the journeys that crossed a router while its agent was down as that agent's gap", async () => {
+    const store = await PgStore.open(db.url);
+    const observed = async () => Number((await store.withClient((c) => c.query<{ n: string }>("SELECT coalesce(sum(observations), 0) AS n FROM journeys"))).rows[0]!.n);
+    try {
+      const [r1, r2, r3] = net.routers as [string, string, string];
+      const before = await observed();
+      await signal(agents.get(r2)!, "SIGKILL");
+      injectPackets(nets, net.h1, Array.from({ length: 20 }, packet));
+      for (const end = Date.now() + 60_000; Date.now() < end && (await observed()) < before + 40; ) await new Promise((r) => setTimeout(r, 200));
+      assert.equal(await observed(), before + 40, "r1's and r3's events of the 20 packets");
+      await agentOf(r2);
+      let gap: Problem | undefined;
+      for (const end = Date.now() + 60_000; Date.now() < end && !gap; await new Promise((r) => setTimeout(r, 200))) gap = (await store.problems({ from: 0, to: Date.now() + 60_000 })).find((p) => p.reason === "gap" && p.node === r2);
+      assert.ok(gap, "the restarted agent reported its gap");
+      assert.equal(gap.nodeId, 2);
+      assert.equal(gap.count, 20, "the 20 journeys that crossed node 2 without its observation");
+      assert.ok([r1, r3].every((r) => !gap!.source.startsWith(`${r}:`)));
+    } finally {
+      await store.close();
     }
   });
 });
