@@ -8,6 +8,8 @@ import type { Command } from "./command.js";
 import { analyzeCommand } from "./commands/analyze.js";
 import { applyCommand } from "./commands/apply.js";
 import { collectCommand } from "./commands/collect.js";
+import { demoCommand } from "./commands/demo.js";
+import { uiCommand } from "./commands/ui.js";
 import { statusCommand } from "./commands/status.js";
 import { decodeCommand } from "./commands/decode.js";
 import { encodeCommand } from "./commands/encode.js";
@@ -18,7 +20,7 @@ import { nodeCommand } from "./commands/node-ids.js";
 import { routeCommand } from "./commands/route.js";
 import { insideNetns, runInNetns } from "../linux/netns.js";
 
-const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand, analyzeCommand, collectCommand];
+const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand, analyzeCommand, collectCommand, uiCommand, demoCommand];
 
 /** Takes the global `--netns NAME` (or --netns=NAME) out of argv, anywhere it stands. */
 function takeNetns(argv: string[]): { netns: string | undefined; rest: string[] } {
