@@ -29,6 +29,11 @@ export class Params {
     return this.values.has(name);
   }
 
+  /** The value as given, if any. */
+  raw(name: string): string | undefined {
+    return this.values.get(name);
+  }
+
   /** The window from `from` and `to` (default: the last 15 minutes up to now). */
   window(now: number, defaultSpanMs = 15 * 60_000): WindowParams {
     const to = this.time("to", now) ?? now;

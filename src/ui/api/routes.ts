@@ -27,7 +27,7 @@ function pathIdOf(m: RegExpExecArray): number {
 
 function stepOf(p: Params, w: { from: number; to: number }): number {
   const step = p.duration("step", autoStep(w), 1000, 86_400_000);
-  checkBuckets(w, step, String(step));
+  checkBuckets(w, step, p.raw("step") ?? `${step}ms (automatic)`);
   return step;
 }
 
