@@ -14,6 +14,9 @@ mkdirSync(out, { recursive: true });
 await build({
   entryPoints: { app: join(src, "main.ts") },
   bundle: true,
+  // The chart libraries become chunks that main.ts imports after the first paint.
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   format: "esm",
   target: ["chrome110", "firefox115", "safari16"],
   minify: true,

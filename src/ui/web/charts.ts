@@ -6,7 +6,7 @@ import { BarChart, HeatmapChart, LineChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
 import { CanvasRenderer } from "echarts/renderers";
 import { type Heatmap, type Series, el, nodeLabel, usText } from "./api.js";
-import { headRow } from "./graph.js";
+import { headRow } from "./table.js";
 
 echarts.use([LineChart, HeatmapChart, BarChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
@@ -36,22 +36,38 @@ function lineOption(title: string, unit: string, series: Array<{ name: string; d
   };
 }
 
-/** Latency p50 per hop (from hop 1) and queue depth p50 per hop. */
-export function renderSeries(latBox: HTMLElement, queueBox: HTMLElement, table: HTMLTableElement, s: Series, names: Record<string, string>): void {
-  const hopName = (h: number) => `hop ${h} ${nodeLabel(s.hops[h] ?? String(h), names)}`;
-  const lat = new Map<number, Array<[number, number]>>();
-  const queue = new Map<number, Array<[number, number]>>();
+const hopName = (s: Series, h: number, names: Record<string, string>) => `hop ${h} ${nodeLabel(s.hops[h] ?? String(h), names)}`;
+
+/** One line per hop of `pick`'s values over time. */
+function perHop(s: Series, pick: (r: Series["rows"][number]) => number | undefined): Map<number, Array<[number, number]>> {
+  const out = new Map<number, Array<[number, number]>>();
   for (const r of s.rows) {
-    if (r.latency && r.hop > 0) (lat.get(r.hop) ?? lat.set(r.hop, []).get(r.hop)!).push([r.bucketMs, r.latency.p50 / 1000]);
-    if (r.queueDepth) (queue.get(r.hop) ?? queue.set(r.hop, []).get(r.hop)!).push([r.bucketMs, r.queueDepth.p50]);
+    const v = pick(r);
+    if (v !== undefined) (out.get(r.hop) ?? out.set(r.hop, []).get(r.hop)!).push([r.bucketMs, v]);
   }
-  chartIn(latBox).setOption(lineOption("per-hop latency p50 (µs)", "µs", [...lat].map(([h, data]) => ({ name: hopName(h), data }))), { notMerge: true });
-  chartIn(queueBox).setOption(lineOption("per-hop queue depth p50", "queue", [...queue].map(([h, data]) => ({ name: hopName(h), data }))), { notMerge: true });
-  latBox.dataset.points = String([...lat.values()].reduce((n, d) => n + d.length, 0));
+  return out;
+}
+
+/** Latency p50 per hop (from hop 1), µs. */
+export function renderLatency(box: HTMLElement, s: Series, names: Record<string, string>): void {
+  const lat = perHop(s, (r) => (r.latency && r.hop > 0 ? r.latency.p50 / 1000 : undefined));
+  chartIn(box).setOption(lineOption("per-hop latency p50 (µs)", "µs", [...lat].map(([h, data]) => ({ name: hopName(s, h, names), data }))), { notMerge: true, lazyUpdate: true });
+  box.dataset.points = String([...lat.values()].reduce((n, d) => n + d.length, 0));
+}
+
+/** Queue depth p50 per hop. */
+export function renderQueue(box: HTMLElement, s: Series, names: Record<string, string>): void {
+  const queue = perHop(s, (r) => r.queueDepth?.p50);
+  chartIn(box).setOption(lineOption("per-hop queue depth p50", "queue", [...queue].map(([h, data]) => ({ name: hopName(s, h, names), data }))), { notMerge: true, lazyUpdate: true });
+  box.dataset.points = String([...queue.values()].reduce((n, d) => n + d.length, 0));
+}
+
+/** Both series' figures as a table. */
+export function renderSeriesTable(table: HTMLTableElement, s: Series, names: Record<string, string>): void {
   const rows: HTMLElement[] = [el("caption", {}, `Path ${s.pathId}, ${s.stepMs / 1000} s buckets`), headRow(["time", "hop", "count", "latency p50 µs", "p99 µs", "queue p50", "queue max"])];
   for (const r of s.rows) {
     const tr = el("tr", { "data-bucket-ms": r.bucketMs, "data-hop": r.hop, "data-count": r.count, "data-latency-p50-ns": r.latency?.p50 ?? "", "data-queue-p50": r.queueDepth?.p50 ?? "" });
-    tr.append(el("td", {}, new Date(r.bucketMs).toLocaleTimeString()), el("td", {}, hopName(r.hop)), el("td", {}, String(r.count)), el("td", {}, usText(r.latency?.p50)), el("td", {}, usText(r.latency?.p99)), el("td", {}, r.queueDepth ? String(Math.round(r.queueDepth.p50)) : "–"), el("td", {}, r.queueDepth ? String(r.queueDepth.max) : "–"));
+    tr.append(el("td", {}, new Date(r.bucketMs).toLocaleTimeString()), el("td", {}, hopName(s, r.hop, names)), el("td", {}, String(r.count)), el("td", {}, usText(r.latency?.p50)), el("td", {}, usText(r.latency?.p99)), el("td", {}, r.queueDepth ? String(Math.round(r.queueDepth.p50)) : "–"), el("td", {}, r.queueDepth ? String(r.queueDepth.max) : "–"));
     rows.push(tr);
   }
   table.replaceChildren(...rows);
@@ -75,7 +91,7 @@ export function renderHeatmap(box: HTMLElement, table: HTMLTableElement, h: Heat
     visualMap: { min: 0, max, calculable: false, orient: "vertical", right: 0, top: 20, itemHeight: 120, textStyle: { fontSize: 10 }, inRange: { color: ["#f4f6fa", "#7aa5f0", "#1d3f91", "#d8453b"] } },
     series: [{ type: "heatmap", name: "journeys", data }],
     aria: { enabled: true, label: { description: "latency heatmap: journeys per time bucket and latency bin" } },
-  }, { notMerge: true });
+  }, { notMerge: true, lazyUpdate: true });
   box.dataset.cells = String(h.cells.length);
   const rows: HTMLElement[] = [el("caption", {}, `Path ${h.pathId}: journeys per ${h.stepMs / 1000} s and latency bin (first to last node)`), headRow(["time", "latency from µs", "journeys"])];
   for (const [t, b, n] of h.cells) {

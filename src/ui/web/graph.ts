@@ -4,6 +4,7 @@
 
 import cytoscape from "cytoscape";
 import { type Topology, el, usText } from "./api.js";
+import { headRow } from "./table.js";
 
 let cy: cytoscape.Core | undefined;
 let shape = "";
@@ -37,18 +38,26 @@ function layout(c: cytoscape.Core, t: Topology): void {
   c.fit(undefined, 30);
 }
 
-/** Draws (or updates) the graph and its table. */
-export function renderGraph(container: HTMLElement, table: HTMLTableElement, t: Topology): void {
+/** Creates the (empty) graph: its own task, before any element is laid out. */
+function graphIn(container: HTMLElement): cytoscape.Core {
+  return (cy ??= cytoscape({ container, style: STYLE, elements: [], userZoomingEnabled: false, autoungrabify: true, pixelRatio: 1 }));
+}
+
+/** Draws (or updates) the graph and its table; each part in its own task. */
+export async function renderGraph(container: HTMLElement, table: HTMLTableElement, t: Topology, step: (name: string, fn: () => void) => Promise<void>): Promise<void> {
   const els = elements(t);
   const nextShape = els.map((e) => e.data.id).sort().join(",");
-  if (!cy) cy = cytoscape({ container, style: STYLE, elements: els, userZoomingEnabled: false, autoungrabify: true });
-  else if (nextShape !== shape) cy.json({ elements: els });
-  else for (const e of els) cy.getElementById(e.data.id!).data(e.data);
-  if (nextShape !== shape) layout(cy, t);
+  await step("graph-init", () => void graphIn(container));
+  await step("graph-elements", () => {
+    const c = graphIn(container);
+    if (nextShape !== shape) c.json({ elements: els });
+    else for (const e of els) c.getElementById(e.data.id!).data(e.data);
+  });
+  if (nextShape !== shape) await step("graph-layout", () => layout(graphIn(container), t));
   shape = nextShape;
   container.dataset.nodes = String(t.nodes.length);
   container.dataset.links = String(t.links.length);
-  renderGraphTable(table, t);
+  await step("graph-table", () => renderGraphTable(table, t));
 }
 
 function renderGraphTable(table: HTMLTableElement, t: Topology): void {
@@ -64,11 +73,4 @@ function renderGraphTable(table: HTMLTableElement, t: Topology): void {
     rows.push(tr);
   }
   table.replaceChildren(...rows);
-}
-
-/** A header row of th cells. */
-export function headRow(cells: readonly string[]): HTMLTableRowElement {
-  const tr = el("tr");
-  for (const c of cells) tr.append(el("th", { scope: "col" }, c));
-  return tr;
 }

@@ -46,12 +46,13 @@ export class JourneyList {
     const items: Journey[] = [];
     let to = w.to;
     while (items.length < max) {
-      const page = await api<{ journeys: Journey[] }>("/journeys", { from: w.from, to, limit: Math.min(PAGE, max - items.length) });
+      const page = await api<{ journeys: Journey[] }>("/journeys", { from: w.from, to, limit: PAGE });
       if (gen !== this.generation) return items;
-      for (const j of page.journeys) if (!seen.has(j.id)) seen.add(j.id), items.push(j);
-      if (page.journeys.length < PAGE) break;
+      let added = 0;
+      for (const j of page.journeys) if (!seen.has(j.id) && items.length < max) seen.add(j.id), items.push(j), added++;
+      if (page.journeys.length < PAGE || added === 0) break;
+      // The next page ends just after this one's oldest journey (ids already taken are skipped).
       to = Math.ceil(page.journeys[page.journeys.length - 1]!.timeMs) + 1;
-      if (to <= w.from) break;
       onPage(items.length);
       await yieldToBrowser();
     }

@@ -4,10 +4,26 @@
 
 import "./style.css";
 import { type ApiIndex, type Heatmap, type Journey, type Paths, type Series, type Topology, type Window, api, el, nodeLabel } from "./api.js";
-import { renderHeatmap, renderSeries } from "./charts.js";
-import { headRow, renderGraph } from "./graph.js";
 import { JourneyList, startTail } from "./journeys.js";
-import { renderWaterfall } from "./waterfall.js";
+import { headRow } from "./table.js";
+
+// The chart libraries are separate chunks, loaded after the first paint and evaluated in their
+// own tasks; every drawing step below runs in a task of its own too (`step`), so that no single
+// main-thread task grows long however much data the window holds.
+const graphModule = import("./graph.js");
+const chartsModule = import("./charts.js");
+const waterfallModule = import("./waterfall.js");
+
+/** Runs `fn` in a new task (after a yield to the browser), measured as `ioam:NAME`. */
+async function step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+  await new Promise((r) => setTimeout(r, 0));
+  const t = performance.now();
+  try {
+    return await fn();
+  } finally {
+    performance.measure(`ioam:${name}`, { start: t, end: performance.now() });
+  }
+}
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const url = new URLSearchParams(location.search);
@@ -24,7 +40,8 @@ function windowNow(): Window {
   return { from: to - Number(($("span") as HTMLSelectElement).value), to };
 }
 
-function showJourney(j: Journey): void {
+async function showJourney(j: Journey): Promise<void> {
+  const { renderWaterfall } = await waterfallModule;
   $("waterfall-id").textContent = `${j.id} (${new Date(j.timeMs).toLocaleTimeString()})`;
   renderWaterfall($("waterfall-chart"), $<HTMLTableElement>("waterfall-fields"), $<HTMLAnchorElement>("jaeger-link"), j, names, jaeger);
 }
@@ -54,9 +71,12 @@ function renderPaths(p: Paths): void {
 async function refreshCharts(w: Window): Promise<void> {
   if (selectedPath === undefined) return;
   const [s, h] = await Promise.all([api<Series>(`/paths/${selectedPath}/series`, { ...w }), api<Heatmap>(`/paths/${selectedPath}/heatmap`, { ...w })]);
-  $("series-path").textContent = `— path ${s.hops.map((h) => nodeLabel(h, names)).join(" → ")}`;
-  renderSeries($("latency-chart"), $("queue-chart"), $<HTMLTableElement>("series-figures"), s, names);
-  renderHeatmap($("heatmap-chart"), $<HTMLTableElement>("heatmap-figures"), h);
+  const charts = await chartsModule;
+  $("series-path").textContent = `— path ${s.hops.map((x) => nodeLabel(x, names)).join(" → ")}`;
+  await step("latency", () => charts.renderLatency($("latency-chart"), s, names));
+  await step("queue", () => charts.renderQueue($("queue-chart"), s, names));
+  await step("series-table", () => charts.renderSeriesTable($<HTMLTableElement>("series-figures"), s, names));
+  await step("heatmap", () => charts.renderHeatmap($("heatmap-chart"), $<HTMLTableElement>("heatmap-figures"), h));
 }
 
 async function refresh(): Promise<void> {
@@ -64,8 +84,9 @@ async function refresh(): Promise<void> {
   try {
     const [t, p] = await Promise.all([api<Topology>("/topology", { ...w }), api<Paths>("/paths", { ...w })]);
     if (selectedPath === undefined || !p.paths.some((x) => x.id === selectedPath)) selectedPath = p.paths[0]?.id;
-    renderGraph($("graph"), $<HTMLTableElement>("graph-figures"), t);
-    renderPaths(p);
+    const { renderGraph } = await graphModule;
+    await renderGraph($("graph"), $<HTMLTableElement>("graph-figures"), t, step);
+    await step("paths", () => renderPaths(p));
     await refreshCharts(w);
     $("status").textContent = `${p.journeys} journeys in the window · ${p.paths.length} paths · updated ${new Date().toLocaleTimeString()}`;
     document.body.dataset.window = JSON.stringify(w);
@@ -79,7 +100,7 @@ async function loadJourneys(list: JourneyList): Promise<void> {
   const count = $("journeys-count");
   try {
     const items = await list.load(windowNow(), journeyTarget, (n) => (count.textContent = `(${n})`));
-    if (items[0] && !$("waterfall-chart").dataset.journeyId) showJourney(items[0]);
+    if (items[0] && !$("waterfall-chart").dataset.journeyId) await step("waterfall", () => showJourney(items[0]!));
   } catch (e) {
     count.textContent = `(API: ${(e as Error).message})`;
   }
@@ -90,12 +111,12 @@ async function start(): Promise<void> {
   names = index.nodeNames;
   jaeger = index.jaegerUrl;
   clockSkew = index.now - Date.now();
-  const list = new JourneyList($("journeys"), () => names, showJourney);
+  const list = new JourneyList($("journeys"), () => names, (j) => void showJourney(j));
   await refresh();
   await loadJourneys(list);
   document.body.dataset.ready = "1";
   if (fixed) return;
-  startTail($<HTMLOListElement>("tail"), $("tail-state"), () => names, showJourney);
+  startTail($<HTMLOListElement>("tail"), $("tail-state"), () => names, (j) => void showJourney(j));
   setInterval(() => void refresh(), 3000);
   $("span").addEventListener("change", () => void refresh().then(() => loadJourneys(list)));
 }

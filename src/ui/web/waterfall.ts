@@ -4,7 +4,7 @@
 
 import { type Journey, el, usText } from "./api.js";
 import { chartIn } from "./charts.js";
-import { headRow } from "./graph.js";
+import { headRow } from "./table.js";
 
 /** "0xf20000" etc. stay text; numbers as numbers; the snapshot as schema + bytes. */
 function fieldText(v: unknown): string {
@@ -37,7 +37,7 @@ export function renderWaterfall(box: HTMLElement, table: HTMLTableElement, link:
       { type: "bar", stack: "w", name: "latency µs", data: span, itemStyle: { color: "#3b6fd8" }, label: { show: true, position: "right", fontSize: 10, formatter: (p: { dataIndex: number }) => (p.dataIndex === 0 ? "start" : `${usText(j.latencyNs[p.dataIndex])} µs`) } },
     ],
     aria: { enabled: true, label: { description: `journey ${j.id}: ${j.hops.length} hops` } },
-  }, { notMerge: true });
+  }, { notMerge: true, lazyUpdate: true });
   box.dataset.journeyId = String(j.id);
   box.dataset.hops = String(j.hops.length);
   renderFields(table, j, labels);
