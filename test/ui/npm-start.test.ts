@@ -1,0 +1,97 @@
+// test: serial — it builds the project, runs the demo as another user and checks host-wide state.
+// `npm start` as an unprivileged user in a clone that user owns (own HOME), under `timeout`: the
+// URL answers, the summary line counts journeys, and after SIGINT nothing is left — no process
+// of that user, no network namespace, no ip6tables rule, no temporary directory, no listener.
+
+import assert from "node:assert/strict";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { cpSync, existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { get } from "./http.js";
+
+const ROOT = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "..");
+const USER = `ioamkit-start-${process.pid}`;
+const HOME = `/tmp/${USER}`;
+const root = process.getuid?.() === 0;
+const skip = root ? false : process.env.CI === "true" ? false : "needs root (useradd, another user's processes); runs in CI";
+
+const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: "utf8" });
+const hostState = () => ({ netns: sh("ip", ["netns", "list"]), ip6tables: sh("ip6tables-save", []).replace(/^#.*$/gm, "").replace(/\[\d+:\d+\]/g, "") });
+
+/** Lines of a child's stdout, and a wait for one matching `re`. */
+function lineReader(child: ChildProcess): { lines: string[]; wait(re: RegExp, ms: number): Promise<RegExpExecArray> } {
+  const lines: string[] = [];
+  let rest = "";
+  child.stdout!.on("data", (d: Buffer) => {
+    const parts = (rest + d.toString()).split("\n");
+    rest = parts.pop()!;
+    lines.push(...parts);
+  });
+  return {
+    lines,
+    wait: async (re, ms) => {
+      const end = Date.now() + ms;
+      for (;;) {
+        for (const l of lines) {
+          const m = re.exec(l);
+          if (m) return m;
+        }
+        if (Date.now() > end || child.exitCode !== null) throw new Error(`no line ${re} in ${ms} ms; stdout:\n${lines.join("\n")}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    },
+  };
+}
+
+describe("npm start as an unprivileged user", { skip }, () => {
+  let uid = 0;
+  before(() => {
+    execFileSync("useradd", ["--create-home", "--home-dir", HOME, "--shell", "/bin/sh", USER]);
+    uid = Number(sh("id", ["-u", USER]).trim());
+    execFileSync("git", ["clone", "--quiet", "--no-hardlinks", ROOT, join(HOME, "ioamkit")]);
+    // npm ci's result, copied rather than downloaded again: the test is about npm start.
+    cpSync(join(ROOT, "node_modules"), join(HOME, "ioamkit", "node_modules"), { recursive: true, verbatimSymlinks: true });
+    execFileSync("chown", ["-R", `${USER}:${USER}`, HOME]);
+  });
+  after(() => {
+    spawn("pkill", ["-KILL", "-u", USER]).on("exit", () => {});
+    execFileSync("userdel", ["--remove", USER], { stdio: "ignore" });
+  });
+
+  it("serves the UI with journeys, and SIGINT leaves nothing behind", { timeout: 600_000 }, async () => {
+    const before = hostState();
+    const env = { HOME, PATH: process.env.PATH ?? "/usr/bin:/bin", USER, LOGNAME: USER, LANG: "C.UTF-8" };
+    const child = spawn("setpriv", ["--reuid", String(uid), "--regid", String(uid), "--init-groups", "--", "timeout", "-s", "INT", "500", "npm", "start"], { cwd: join(HOME, "ioamkit"), env, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    const out = lineReader(child);
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    const url = (await out.wait(/ioam demo: open (http:\/\/127\.0\.0\.1:\d+\/)/, 400_000).catch((e: Error) => Promise.reject(new Error(`${e.message}\nstderr:\n${stderr}`))))[1]!;
+    const summary = await out.wait(/^journeys ([1-9]\d*) \(/, 60_000);
+    assert.ok(Number(summary[1]) > 0);
+    const port = Number(new URL(url).port);
+    assert.equal((await get(port, "/")).status, 200, "the page is built and served");
+    const paths = (await get(port, "/api/v1/paths")).json<{ journeys: number; paths: unknown[] }>();
+    assert.ok(paths.journeys > 0 && paths.paths.length === 3, JSON.stringify(paths).slice(0, 200));
+    assert.match(stderr, /real lab not started \(not root\)/);
+    child.kill("SIGINT");
+    assert.equal(await exited, 0, `npm start exits 0 after SIGINT; stderr:\n${stderr}`);
+    await out.wait(/ioam demo: stopped; nothing left behind/, 1000);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(spawnCount(USER), 0, "no process of the user is left");
+    assert.deepEqual(hostState(), before, "no network namespace or ip6tables rule left");
+    assert.deepEqual(readdirSync("/tmp").filter((f) => f.startsWith("ioamkit-demo-") && statSync(join("/tmp", f)).uid === uid), []);
+    await assert.rejects(get(port, "/"), /ECONNREFUSED/);
+    assert.ok(existsSync(join(HOME, "ioamkit", "dist", "web", "index.html")), "npm start built the page in the user's clone");
+  });
+});
+
+function spawnCount(user: string): number {
+  try {
+    return sh("pgrep", ["-u", user]).trim().split("\n").filter(Boolean).length;
+  } catch {
+    return 0; // pgrep exits 1 when nothing matches
+  }
+}
