@@ -7,11 +7,14 @@ import type { ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { parseTsFormats } from "./analyze.js";
 
-/** Resolves on SIGINT or SIGTERM. */
+/**
+ * Resolves on the first SIGINT or SIGTERM. The handlers stay: a second signal — Ctrl-C reaches
+ * both npm and its child, and npm passes its own on — must not kill the process mid-cleanup.
+ */
 export function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
+    process.on("SIGINT", () => resolve());
+    process.on("SIGTERM", () => resolve());
   });
 }
 
