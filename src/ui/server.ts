@@ -31,6 +31,8 @@ export interface UiServerOptions {
 /** A listening UI server. */
 export interface UiServer {
   url: string;
+  /** The URL to open in a browser: with `?token=` when the server has a token (it sets the cookie). */
+  openUrl: string;
   port: number;
   tail: TailHub;
   close(): Promise<void>;
@@ -117,5 +119,6 @@ export async function startUiServer(ctx: ApiContext, o: UiServerOptions): Promis
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
-  return { url, port, tail: hub, close };
+  const openUrl = o.token !== undefined ? `${url}?token=${encodeURIComponent(o.token)}` : url;
+  return { url, openUrl, port, tail: hub, close };
 }

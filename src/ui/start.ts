@@ -5,9 +5,9 @@ import { existsSync, readFileSync } from "node:fs";
 import type { TsFormat } from "../collector/hops.js";
 import { SqliteStore } from "../collector/store/sqlite-store.js";
 import type { Store } from "../collector/store/store.js";
-import { UsageError } from "../errors.js";
+import { IoamError, UsageError } from "../errors.js";
 import type { ApiContext } from "./api/context.js";
-import { parseListen } from "./security.js";
+import { type ListenAddress, checkExposure, parseListen } from "./security.js";
 import { type UiServer, startUiServer } from "./server.js";
 import type { TailOptions } from "./tail.js";
 
@@ -29,7 +29,11 @@ export interface UiSettings {
 /** Opens an existing SQLite store (refusing to create an empty one by mistake). */
 export function openSqliteForUi(file: string, tsFormats?: ReadonlyMap<number, TsFormat>): Store {
   if (!existsSync(file)) throw new UsageError(`no database "${file}": give --db FILE written by ioam collect (or run npm start for the demo)`);
-  return SqliteStore.open(file, tsFormats ? { tsFormats } : {});
+  try {
+    return SqliteStore.open(file, tsFormats ? { tsFormats } : {});
+  } catch (e) {
+    throw new IoamError("IO", `"${file}" cannot be read as ioam collect's database: ${(e as Error).message}`);
+  }
 }
 
 function readSecret(file: string | undefined, what: string): string | undefined {
@@ -53,16 +57,32 @@ export function apiContext(store: Store, s: Pick<UiSettings, "tsFormats" | "node
   };
 }
 
+/** Where and how the UI will listen, checked before anything is opened (refusals are one line). */
+export function prepareUi(s: UiSettings): { listen: ListenAddress; token?: string; tls?: { cert: Uint8Array; key: Uint8Array } } {
+  const listen = parseListen(s.listen);
+  const token = readSecret(s.tokenFile, "--token-file") ?? (process.env.IOAM_UI_TOKEN || undefined);
+  if ((s.tlsCert === undefined) !== (s.tlsKey === undefined)) throw new UsageError("TLS needs both --tls-cert FILE and --tls-key FILE");
+  checkExposure(listen, { token, tls: s.tlsCert !== undefined });
+  apiContext(undefined as unknown as Store, s); // checks --jaeger
+  const tls = s.tlsCert !== undefined ? { cert: readSecretBytes(s.tlsCert, "--tls-cert"), key: readSecretBytes(s.tlsKey!, "--tls-key") } : undefined;
+  return { listen, ...(token !== undefined ? { token } : {}), ...(tls ? { tls } : {}) };
+}
+
+function readSecretBytes(file: string, what: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`${what} "${file}" cannot be read: ${(e as Error).message}`);
+  }
+}
+
 /** Starts the UI over `store`. */
 export async function startUi(store: Store, s: UiSettings): Promise<UiServer> {
-  const token = readSecret(s.tokenFile, "--token-file") ?? (process.env.IOAM_UI_TOKEN || undefined);
-  const cert = s.tlsCert !== undefined ? readFileSync(s.tlsCert) : undefined;
-  const key = s.tlsKey !== undefined ? readFileSync(s.tlsKey) : undefined;
-  if ((cert === undefined) !== (key === undefined)) throw new UsageError("TLS needs both --tls-cert FILE and --tls-key FILE");
+  const { listen, token, tls } = prepareUi(s);
   return startUiServer(apiContext(store, s), {
-    listen: parseListen(s.listen),
+    listen,
     ...(token !== undefined ? { token } : {}),
-    ...(cert && key ? { tls: { cert, key } } : {}),
+    ...(tls ? { tls } : {}),
     ...(s.allowHosts ? { allowHosts: s.allowHosts } : {}),
     ...(s.tail ? { tail: s.tail } : {}),
     ...(s.webRoot ? { webRoot: s.webRoot } : {}),

@@ -2,7 +2,7 @@
 
 import { UsageError } from "../../errors.js";
 import { DEFAULT_LISTEN } from "../../ui/security.js";
-import { openSqliteForUi, startUi } from "../../ui/start.js";
+import { type UiSettings, openSqliteForUi, prepareUi, startUi } from "../../ui/start.js";
 import type { ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { parseTsFormats } from "./analyze.js";
@@ -21,20 +21,22 @@ export function untilSignal(): Promise<void> {
 async function run(a: ParsedArgs): Promise<number> {
   if (a.positional.length) throw new UsageError(`ui takes no words (got "${a.positional[0]}"); the database is --db FILE`);
   const tsFormats = parseTsFormats(a.flags.get("ts-format"));
+  const f = (k: string) => a.flags.get(k);
+  const settings: UiSettings = {
+    listen: f("listen") ?? DEFAULT_LISTEN,
+    tsFormats,
+    allowHosts: a.lists?.get("allow-host") ?? [],
+    ...(f("token-file") !== undefined ? { tokenFile: f("token-file")! } : {}),
+    ...(f("tls-cert") !== undefined ? { tlsCert: f("tls-cert")! } : {}),
+    ...(f("tls-key") !== undefined ? { tlsKey: f("tls-key")! } : {}),
+    ...(f("jaeger") !== undefined ? { jaegerUrl: f("jaeger")! } : {}),
+  };
+  prepareUi(settings);
   const store = openSqliteForUi(a.flags.get("db") ?? "ioam.db", tsFormats);
   try {
-    const f = (k: string) => a.flags.get(k);
-    const ui = await startUi(store, {
-      listen: f("listen") ?? DEFAULT_LISTEN,
-      tsFormats,
-      allowHosts: a.lists?.get("allow-host") ?? [],
-      ...(f("token-file") !== undefined ? { tokenFile: f("token-file")! } : {}),
-      ...(f("tls-cert") !== undefined ? { tlsCert: f("tls-cert")! } : {}),
-      ...(f("tls-key") !== undefined ? { tlsKey: f("tls-key")! } : {}),
-      ...(f("jaeger") !== undefined ? { jaegerUrl: f("jaeger")! } : {}),
-    });
+    const ui = await startUi(store, settings);
     process.stderr.write(`ioam ui: serving ${a.flags.get("db") ?? "ioam.db"} on ${ui.url}\n`);
-    if (a.booleans.has("open")) process.stdout.write(`${ui.url}\n`);
+    if (a.booleans.has("open")) process.stdout.write(`${ui.openUrl}\n`);
     await untilSignal();
     await ui.close();
   } finally {
@@ -56,7 +58,7 @@ the HTTP API it reads (/api/v1/…, docs/api.md) over the SQLite database ioam c
 loopback it needs a token (--token-file FILE, or IOAM_UI_TOKEN in the environment; never on the
 command line) and TLS, or it refuses to start. Requests whose Host is not this server's name, or
 whose Origin is another site, are refused (403) on loopback too; --allow-host adds a DNS name.
---open prints the URL to open. --jaeger links journeys that carry an application trace
+--open prints the URL to open (with ?token=… when there is a token). --jaeger links journeys that carry an application trace
 context to that Jaeger UI. SIGINT/SIGTERM stop it.
 
 Examples:
