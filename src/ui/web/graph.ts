@@ -10,8 +10,8 @@ let cy: cytoscape.Core | undefined;
 let shape = "";
 
 const STYLE: cytoscape.StylesheetJson = [
-  { selector: "node", style: { label: "data(label)", "background-color": "#3b6fd8", color: "#fff", "text-valign": "center", "text-halign": "center", "font-size": 12, "font-weight": "bold", "text-wrap": "wrap", width: 46, height: 46 } },
-  { selector: "edge", style: { label: "data(label)", "curve-style": "bezier", "control-point-step-size": 28, "target-arrow-shape": "triangle", width: "data(width)", "line-color": "data(color)", "target-arrow-color": "data(color)", "font-size": 10, "text-background-color": "#fff", "text-background-opacity": 0.85, "text-background-padding": "1px" } },
+  { selector: "node", style: { label: "data(label)", "background-color": "#3b6fd8", color: "#fff", "text-valign": "center", "text-halign": "center", "font-size": 15, "font-weight": "bold", "text-wrap": "wrap", width: 52, height: 52 } },
+  { selector: "edge", style: { label: "data(label)", "curve-style": "bezier", "control-point-step-size": 44, "target-arrow-shape": "triangle", width: "data(width)", "line-color": "data(color)", "target-arrow-color": "data(color)", "font-size": 13, "text-rotation": "autorotate", "text-margin-y": -10, "text-background-color": "#fff", "text-background-opacity": 0.85, "text-background-padding": "1px" } },
 ];
 
 /** Green → red by latency against the slowest link. */
@@ -34,8 +34,9 @@ function elements(t: Topology): cytoscape.ElementDefinition[] {
 /** Lays the graph out from the busiest path's first node, left to right. */
 function layout(c: cytoscape.Core, t: Topology): void {
   const root = t.nodes.slice().sort((a, b) => b.journeys - a.journeys || a.id.localeCompare(b.id))[0];
-  c.layout({ name: "breadthfirst", directed: false, roots: root ? [`n${root.id}`] : [], spacingFactor: 1.6, padding: 20, transform: (_n: unknown, p: cytoscape.Position) => ({ x: p.y, y: p.x }) } as cytoscape.LayoutOptions).run();
-  c.fit(undefined, 30);
+  c.layout({ name: "breadthfirst", directed: false, roots: root ? [`n${root.id}`] : [], spacingFactor: 1, padding: 20, transform: (_n: unknown, p: cytoscape.Position) => ({ x: 1.8 * p.y, y: p.x }) } as cytoscape.LayoutOptions).run();
+  c.fit(undefined, 24);
+  if (c.zoom() > 1.5) c.zoom(1.5), c.center();
 }
 
 /** Creates the (empty) graph: its own task, before any element is laid out. */
