@@ -1,9 +1,13 @@
 // bench/codec: (a) view-level parse of packets already in memory (IoamScanner + TraceView), beside
 // the record decoder as a baseline; (b) `ioam decode --pcap --json` to /dev/null beside
-// `tshark -T json` on the same file, in the same run. Prints one JSON object.
-// Usage: node dist/bench/codec.js [--packets 1000000] [--threads N] [--skip-tshark]
+// `tshark -T json` on the same file, in the same run; (c) `ioam decode`'s default beside inline
+// (--threads 0) and worker threads for 10k, 100k and 1M packets (decode-modes.ts). Prints one
+// JSON object.
+// Usage: node dist/bench/codec.js [--packets 1000000] [--threads N] [--skip-tshark] [--runs K] [--short]
 //   The operator mix: flows over 3–6 routers with the trace types used in practice (traffic.ts).
-//   --threads N is passed to `ioam decode` (default: its own default, one worker per core up to 4).
+//   --threads N is passed to `ioam decode` in (b) (default: its own default).
+//   --runs K: (c) takes the best of K runs of each (default 3): the machine is shared.
+//   --short: for CI, 20k packets, no tshark, (c) at 2k and 20k packets, one run each.
 
 import { spawnSync } from "node:child_process";
 import { mkdirSync, openSync, closeSync, statSync } from "node:fs";
@@ -15,10 +19,14 @@ import { IoamScanner } from "../src/wire/ioam-scan.js";
 import { TraceView } from "../src/wire/ioam/trace-view.js";
 import { decodePacket } from "../src/wire/packet.js";
 import { operatorTraffic } from "./traffic.js";
+import { decodeModes } from "./decode-modes.js";
 
 const argv = process.argv.slice(2);
-const PACKETS = Number(argv[argv.indexOf("--packets") + 1] ?? 0) || 1_000_000;
-const SKIP_TSHARK = argv.includes("--skip-tshark");
+const SHORT = argv.includes("--short");
+const PACKETS = Number(argv[argv.indexOf("--packets") + 1] ?? 0) || (SHORT ? 20_000 : 1_000_000);
+const SKIP_TSHARK = SHORT || argv.includes("--skip-tshark");
+const RUNS = Number(argv[argv.indexOf("--runs") + 1] ?? 0) || (SHORT ? 1 : 3);
+const MODE_SIZES = SHORT ? [2_000, 20_000] : [10_000, 100_000, 1_000_000];
 const MIX = "operator";
 const THREADS = argv.includes("--threads") ? ["--threads", argv[argv.indexOf("--threads") + 1] ?? ""] : [];
 const OUT = "bench/out";
@@ -70,6 +78,18 @@ function recordDecode(buf: Uint8Array, offsets: Int32Array, lengths: Int32Array,
   return { options, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
 
+/** Writes the first n packets (repeating the distinct ones) as a raw-IP pcap; returns its path. */
+async function writeCapture(file: string, n: number, buf: Uint8Array, offsets: Int32Array, lengths: Int32Array): Promise<string> {
+  progress(`writing ${file}`);
+  const w = await openPcapWriter(file, { linkType: LINKTYPE.RAW, nanosecond: true });
+  for (let i = 0; i < n; i++) {
+    const j = i % offsets.length;
+    w.write({ tsSec: 1_700_000_000 + Math.floor(i / 1000), tsNsec: (i % 1000) * 1000, data: buf.subarray(offsets[j]!, offsets[j]! + lengths[j]!) });
+  }
+  await w.close();
+  return file;
+}
+
 function timeCommand(cmd: string, args: string[]): number {
   const devnull = openSync("/dev/null", "w");
   const t0 = process.hrtime.bigint();
@@ -96,11 +116,7 @@ async function main(): Promise<void> {
     viewVsRecord: +(base.seconds / baseN / (best.seconds / PACKETS)).toFixed(1),
   };
   mkdirSync(OUT, { recursive: true });
-  const file = join(OUT, `codec-${MIX}-${PACKETS}.pcap`);
-  progress(`writing ${file}`);
-  const w = await openPcapWriter(file, { linkType: LINKTYPE.RAW, nanosecond: true });
-  for (let i = 0; i < PACKETS; i++) w.write({ tsSec: 1_700_000_000 + Math.floor(i / 1000), tsNsec: (i % 1000) * 1000, data: buf.subarray(offsets[i]!, offsets[i]! + lengths[i]!) });
-  await w.close();
+  const file = await writeCapture(join(OUT, `codec-${MIX}-${PACKETS}.pcap`), PACKETS, buf, offsets, lengths);
   progress("(b) ioam decode --pcap --json > /dev/null");
   const ours = timeCommand(process.execPath, ["dist/src/cli/main.js", "decode", "--json", ...THREADS, "--pcap", file]);
   result.decodeJson = { recordsPerSecond: Math.round(PACKETS / ours), seconds: ours, fileBytes: statSync(file).size, ...(THREADS.length ? { threads: Number(THREADS[1]) } : {}), goal: 300_000 };
@@ -111,6 +127,8 @@ async function main(): Promise<void> {
     result.decodeJsonVsTshark = +(ts / ours).toFixed(1);
     result.goalVsTshark = 30;
   }
+  progress(`(c) ioam decode: default vs inline vs threads, best of ${RUNS}`);
+  result.decodeModes = await decodeModes(MODE_SIZES, RUNS, (n) => writeCapture(join(OUT, `codec-${MIX}-${n}.pcap`), n, buf, offsets, lengths));
   process.stdout.write(JSON.stringify(result, null, 2) + "\n");
 }
 

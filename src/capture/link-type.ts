@@ -33,6 +33,11 @@ const AF_INET6_BSD = 24;
 const ARPHRD_ETHER = 1;
 const MAC_LENGTH = 6;
 
+/** True for the link types ipv6Offset reads; frames of others are never IPv6 to it. */
+export function readsLinkType(linkType: number): boolean {
+  return (Object.values(LINKTYPE) as number[]).includes(linkType) || (DLT_RAW_ALIASES as readonly number[]).includes(linkType);
+}
+
 /**
  * Offset of the IPv6 header inside `frame` of link type `linkType`, or -1 when the frame
  * does not carry IPv6 (another protocol, an unknown link type, or a link header cut short).

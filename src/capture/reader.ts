@@ -1,9 +1,10 @@
 // Streaming reader for pcap and pcapng files (format told by the magic number:
 // draft-ietf-opsawg-pcap §4, draft-ietf-opsawg-pcapng §4.1). The file is read through one
 // reusable chunk buffer; records are parsed synchronously out of it and handed out in
-// batches, so the only awaits are one per chunk read and one per batch.
+// batches, so the only awaits are one per chunk read and one per batch. Reads are in order,
+// never positioned, so a pipe, a FIFO or standard input reads like a file (byte-input.ts).
 
-import { open, type FileHandle } from "node:fs/promises";
+import { type ByteInput, openByteInput } from "./byte-input.js";
 import { captureError } from "./_errors.js";
 import type { FrameSink, RecordParser } from "./_parser.js";
 
@@ -40,8 +41,7 @@ class Chunks {
   end = 0;
 
   constructor(
-    private readonly fh: FileHandle,
-    readonly fileSize: number,
+    private readonly input: ByteInput,
     chunkSize: number,
   ) {
     this.buf = new Uint8Array(chunkSize);
@@ -56,9 +56,14 @@ class Chunks {
     this.base += this.pos;
     this.pos = 0;
     this.end = left;
-    const { bytesRead } = await this.fh.read(this.buf, left, this.buf.length - left, this.base + left);
+    const bytesRead = await this.input.read(this.buf, left, this.buf.length - left);
     this.end += bytesRead;
     return bytesRead;
+  }
+
+  /** Bytes of the input from file offset `at` on, when the input's size is known. */
+  bytesFrom(at: number): number | undefined {
+    return this.input.size === undefined ? undefined : this.input.size - at;
   }
 
   private grow(need: number): void {
@@ -72,12 +77,12 @@ class Chunks {
 }
 
 /**
- * Reads the pcap or pcapng file at `path` in batches of packets, in file order. Each
+ * Reads the pcap or pcapng file at `path` ("-" for standard input, or an opened ByteInput) in batches of packets, in file order. Each
  * batch's `data` arrays alias the reader's buffer and stay valid until the next batch is
  * requested. Throws DecodeError (layer "capture", offset = file byte offset) for an unknown
  * magic number, a corrupt block, or a file that ends inside a record.
  */
-export async function* readCapture(path: string, opts: ReadCaptureOptions = {}): AsyncGenerator<CapturedPacket[]> {
+export async function* readCapture(path: string | ByteInput, opts: ReadCaptureOptions = {}): AsyncGenerator<CapturedPacket[]> {
   let batch: CapturedPacket[] = [];
   const sink: FrameSink = (f, b) => {
     const { tsSec, tsNsec, capturedLength, originalLength, linkType, interfaceIndex, dataStart } = f;
@@ -96,7 +101,7 @@ export async function* readCapture(path: string, opts: ReadCaptureOptions = {}):
  * in it (never 0). A frame's bytes stay valid until the generator is resumed. Throws as
  * readCapture does.
  */
-export async function* readFrames(path: string, sink: FrameSink, opts: ReadCaptureOptions = {}): AsyncGenerator<number> {
+export async function* readFrames(input: string | ByteInput, sink: FrameSink, opts: ReadCaptureOptions = {}): AsyncGenerator<number> {
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
   let frames = 0;
   let at = 0;
@@ -107,9 +112,10 @@ export async function* readFrames(path: string, sink: FrameSink, opts: ReadCaptu
     frames++;
     sink(f, b);
   };
-  const fh = await open(path, "r");
+  const bytes = typeof input === "string" ? await openByteInput(input) : input;
+  const path = bytes.name;
   try {
-    const src = new Chunks(fh, (await fh.stat()).size, Math.max(opts.chunkSize ?? DEFAULT_CHUNK, 16));
+    const src = new Chunks(bytes, Math.max(opts.chunkSize ?? DEFAULT_CHUNK, 16));
     const parser = await detect(path, src);
     for (;;) {
       frames = 0;
@@ -118,7 +124,7 @@ export async function* readFrames(path: string, sink: FrameSink, opts: ReadCaptu
       if (stalled && !(await more(path, parser, src))) return;
     }
   } finally {
-    await fh.close();
+    await bytes.close();
   }
 }
 
@@ -142,8 +148,8 @@ function parseBatch(parser: RecordParser, src: Chunks, sink: FrameSink, room: ()
 
 /** Reads more bytes for the pending record. False at a clean end of file; throws inside a record. */
 async function more(path: string, parser: RecordParser, src: Chunks): Promise<boolean> {
-  const at = src.base + src.pos;
-  if (parser.need > src.fileSize - at && src.end > src.pos) throw truncated(path, parser, src);
+  const left = src.bytesFrom(src.base + src.pos);
+  if (left !== undefined && parser.need > left && src.end > src.pos) throw truncated(path, parser, src);
   if ((await src.refill(parser.need)) > 0) return true;
   if (src.end === src.pos) return false;
   throw truncated(path, parser, src);
@@ -151,7 +157,7 @@ async function more(path: string, parser: RecordParser, src: Chunks): Promise<bo
 
 function truncated(path: string, parser: RecordParser, src: Chunks): Error {
   const at = src.base + src.pos;
-  const have = Math.min(src.fileSize, src.base + src.end) - at;
+  const have = Math.min(src.bytesFrom(at) ?? Infinity, src.end - src.pos);
   return captureError("TRUNCATED", path, at, `truncated ${parser.pending}: needs ${parser.need} bytes, the file has ${have}`);
 }
 

@@ -7,9 +7,10 @@
 // the garbage collector's time, on the main thread that everything waits for).
 
 import { Worker } from "node:worker_threads";
+import type { ByteInput } from "../capture/byte-input.js";
 import { type FrameRecord, type FrameSink, readFrames } from "../capture/reader.js";
 import type { OutputBuffer, Progress } from "./output.js";
-import type { RenderCounts, RenderOptions } from "./render-frame.js";
+import { type RenderCounts, type RenderOptions, addCounts } from "./render-frame.js";
 
 /** Per frame in a job: tsSec, tsNsec, originalLength, capturedLength, linkType, data offset. */
 export const META_FIELDS = 6;
@@ -166,28 +167,49 @@ class Pool {
   }
 }
 
-/** Decodes a capture with `threads` workers, writing output in frame order. */
-export async function decodeWithWorkers(path: string, opts: RenderOptions, limit: number, threads: number, out: OutputBuffer, progress: Progress): Promise<DecodeTotals> {
+/** Sends jobs to the pool, at most 4 per worker in flight, and writes results in job order. */
+class InOrder {
+  sent = 0;
+  private written = 0;
+  constructor(
+    private readonly pool: Pool,
+    private readonly buffers: BufferPool,
+    private readonly out: OutputBuffer,
+    private readonly totals: DecodeTotals,
+    private readonly threads: number,
+  ) {}
+
+  private async writeReady(): Promise<void> {
+    for (let r = this.pool.results.get(this.written); r; r = this.pool.results.get(this.written)) {
+      this.pool.results.delete(this.written++);
+      addCounts(this.totals, r);
+      const rendered = r.out;
+      await this.out.writeBytes(rendered.subarray(0, r.length), () => this.buffers.giveOutput(rendered));
+    }
+  }
+
+  async send(job: DecodeJob): Promise<void> {
+    await this.writeReady();
+    while (this.sent - this.written >= 4 * this.threads) (await this.pool.next(), await this.writeReady());
+    this.pool.post(job);
+    this.sent++;
+  }
+
+  /** Waits for and writes every result still out. */
+  async drain(): Promise<void> {
+    while (this.written < this.sent) (await this.pool.next(), await this.writeReady());
+  }
+}
+
+/**
+ * Decodes a capture with `threads` workers, writing output in frame order into `totals`. When
+ * the capture turns out bad (cut inside a record), every frame before the bad spot is still
+ * decoded and written, then the reader's error is thrown.
+ */
+export async function decodeWithWorkers(input: ByteInput, opts: RenderOptions, limit: number, threads: number, out: OutputBuffer, progress: Progress, totals: DecodeTotals): Promise<void> {
   const buffers = new BufferPool();
   const pool = new Pool(threads, opts, buffers);
-  const totals: DecodeTotals = { frames: 0, notIpv6: 0, malformed: 0 };
-  let sent = 0;
-  let written = 0;
-  const writeReady = async (): Promise<void> => {
-    for (let r = pool.results.get(written); r; r = pool.results.get(written)) {
-      pool.results.delete(written++);
-      totals.malformed += r.malformed;
-      totals.notIpv6 += r.notIpv6;
-      const rendered = r.out;
-      await out.writeBytes(rendered.subarray(0, r.length), () => buffers.giveOutput(rendered));
-    }
-  };
-  const send = async (job: DecodeJob): Promise<void> => {
-    await writeReady();
-    while (sent - written >= 4 * threads) (await pool.next(), await writeReady());
-    pool.post(job);
-    sent++;
-  };
+  const order = new InOrder(pool, buffers, out, totals, threads);
   try {
     const jobs = new JobBuilder(buffers);
     const ready: DecodeJob[] = [];
@@ -196,21 +218,27 @@ export async function decodeWithWorkers(path: string, opts: RenderOptions, limit
     const sink: FrameSink = (f, b) => {
       if (totals.frames >= limit) return;
       if (!jobs.add(f, b)) {
-        ready.push(jobs.take(sent + ready.length, first));
+        ready.push(jobs.take(order.sent + ready.length, first));
         first = totals.frames + 1;
         jobs.add(f, b);
       }
       progress.tick(++totals.frames);
     };
-    for await (const _ of readFrames(path, sink)) {
-      jobs.flush(); // before the reader reuses its buffer
-      for (const job of ready.splice(0)) await send(job);
-      if (totals.frames >= limit) break;
+    let readError: unknown;
+    try {
+      for await (const _ of readFrames(input, sink)) {
+        jobs.flush(); // before the reader reuses its buffer
+        for (const job of ready.splice(0)) await order.send(job);
+        if (totals.frames >= limit) break;
+      }
+    } catch (e) {
+      readError = e; // the frames read before it still go out, then it is thrown
     }
-    if (jobs.count) await send(jobs.take(sent, first));
-    while (written < sent) (await pool.next(), await writeReady());
+    for (const job of ready.splice(0)) await order.send(job);
+    if (jobs.count) await order.send(jobs.take(order.sent, first));
+    await order.drain();
+    if (readError !== undefined) throw readError;
   } finally {
     await pool.close();
   }
-  return totals;
 }

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { type DecodeJob, type DecodeResult, META_FIELDS } from "./decode-pool.js";
 import { LineWriter } from "./output.js";
-import { type FrameMeta, type RenderOptions, renderFrame, tally } from "./render-frame.js";
+import { type FrameMeta, type RenderOptions, noCounts, renderFrame, tally } from "./render-frame.js";
 
 const opts = workerData as RenderOptions;
 const lines = new LineWriter();
@@ -14,7 +14,7 @@ const meta: FrameMeta = { tsSec: 0, tsNsec: 0, originalLength: 0, capturedLength
 parentPort?.on("message", (job: DecodeJob) => {
   lines.w.buf = job.out;
   lines.w.reset();
-  const counts = { malformed: 0, notIpv6: 0 };
+  const counts = noCounts();
   const m = job.meta;
   for (let i = 0, at = 0; i < job.count; i++, at += META_FIELDS) {
     meta.tsSec = m[at]!;
@@ -23,7 +23,7 @@ parentPort?.on("message", (job: DecodeJob) => {
     meta.capturedLength = m[at + 3]!;
     meta.linkType = m[at + 4]!;
     const data = job.data.subarray(m[at + 5]!, m[at + 5]! + meta.capturedLength);
-    tally(counts, renderFrame(lines, job.firstFrame + i, meta, data, opts));
+    tally(counts, renderFrame(lines, job.firstFrame + i, meta, data, opts), meta.linkType);
   }
   const out = lines.w.buf; // the job's buffer, or a larger one if the output outgrew it
   const result: DecodeResult = { seq: job.seq, out, length: lines.w.pos, meta: job.meta, data: job.data, ...counts };

@@ -1,7 +1,7 @@
 // Human output of a decoded packet: one summary line, then each IOAM option with a node table
 // whose columns are the fields its Trace-Type carries. "Not available" values print as n/a.
 
-import type { PacketRecord } from "../wire/packet.js";
+import { type PacketRecord, packetLength } from "../wire/packet.js";
 import type { IoamOption } from "../wire/ioam/option.js";
 import type { TraceBody } from "../wire/ioam/trace.js";
 import type { TraceNode } from "../wire/ioam/trace-node.js";
@@ -18,7 +18,7 @@ function naBig(v: bigint | undefined, allOnes: bigint): string {
   return v === undefined ? "" : v === allOnes ? "n/a" : "0x" + v.toString(16);
 }
 
-type Column = { title: string; cell: (n: TraceNode) => string };
+export type Column = { title: string; cell: (n: TraceNode) => string };
 
 /** How a value prints: "n/a" for all ones at its width; some fields in hex or with a unit. */
 function cellText(key: TraceNodeKey, octets: number, v: number | bigint | undefined): string {
@@ -34,7 +34,7 @@ function cellText(key: TraceNodeKey, octets: number, v: number | bigint | undefi
  * with one "hlim" column first (bit 0's hop limit, else bit 8's; a differing wide one is kept
  * in the JSON record only), then undefined words and the snapshot.
  */
-function columnsFor(traceType: number): Column[] {
+export function columnsFor(traceType: number): Column[] {
   const cols: Column[] = [];
   const fields = TRACE_FIELDS.filter((f) => traceType & f.mask);
   if (fields.some((f) => f.parts.some((p) => p.column === "hlim"))) cols.push({ title: "hlim", cell: (n) => String(n.hopLimit ?? "") });
@@ -79,6 +79,13 @@ function issuesText(issues: readonly Issue[]): string {
   return issues.map((i) => `${i.code} at byte ${i.offset}`).join(", ");
 }
 
+/** "  seq N", or both fields by width when a packet carries both (a strict reader's issue). */
+function e2eSeqText(seq64: bigint | undefined, seq32: number | undefined): string {
+  if (seq64 !== undefined && seq32 !== undefined) return `  seq64 ${seq64}  seq32 ${seq32}`;
+  const v = seq64 ?? seq32;
+  return v === undefined ? "" : `  seq ${v}`;
+}
+
 /** Lines describing one IOAM option. */
 export function optionLines(o: IoamOption): string[] {
   const where = `@${o.offset} ${o.header === "hop" ? "hop-by-hop" : "dest-opts"} 0x${o.ipv6OptType.toString(16)}`;
@@ -93,7 +100,7 @@ export function optionLines(o: IoamOption): string[] {
       lines.push(`  proof of transit ${where}  ns ${o.namespaceId}  type ${o.potType}  flags 0x${o.flags.toString(16)}` + (o.random !== undefined ? `  random 0x${o.random.toString(16)}  cumulative 0x${o.cumulative!.toString(16)}` : `  data ${bytesToHex(o.data ?? new Uint8Array())}`));
       break;
     case "e2e":
-      lines.push(`  edge-to-edge ${where}  ns ${o.namespaceId}  type 0x${o.e2eType.toString(16).padStart(4, "0")}` + (o.seq64 !== undefined ? `  seq ${o.seq64}` : "") + (o.seq32 !== undefined ? `  seq ${o.seq32}` : "") + (o.tsSec !== undefined ? `  ts_sec ${na32(o.tsSec)}` : "") + (o.tsFrac !== undefined ? `  ts_frac ${na32(o.tsFrac)}` : ""));
+      lines.push(`  edge-to-edge ${where}  ns ${o.namespaceId}  type 0x${o.e2eType.toString(16).padStart(4, "0")}` + e2eSeqText(o.seq64, o.seq32) + (o.tsSec !== undefined ? `  ts_sec ${na32(o.tsSec)}` : "") + (o.tsFrac !== undefined ? `  ts_frac ${na32(o.tsFrac)}` : ""));
       break;
     case "dex":
       lines.push(`  direct export ${where}  ns ${o.namespaceId}  type ${formatTraceType(o.traceType)}  flags 0x${o.flags.toString(16)}` + (o.flowId !== undefined ? `  flowid ${o.flowId}` : "") + (o.seq !== undefined ? `  seq ${o.seq}` : ""));
@@ -110,7 +117,9 @@ export function packetLines(r: PacketRecord, label: string): string[] {
   const u = r.upper;
   const proto = PROTO_NAMES[u.protocol] ?? `protocol ${u.protocol}`;
   const detail = u.srcPort !== undefined ? ` ${u.srcPort} > ${u.dstPort}` : u.icmpType !== undefined ? ` type ${u.icmpType} code ${u.icmpCode}` : "";
-  const lines = [`${label}${r.ipv6.src} > ${r.ipv6.dst}  ${proto}${detail}  hlim ${r.ipv6.hopLimit}  flow 0x${r.ipv6.flowLabel.toString(16)}  len ${40 + r.ipv6.payloadLength}`];
+  const len = packetLength(r); // 40 + Payload Length, or a jumbogram's length (RFC 2675)
+  const jumbo = r.ipv6.payloadLength === 0 && len > 40 ? " (jumbogram)" : "";
+  const lines = [`${label}${r.ipv6.src} > ${r.ipv6.dst}  ${proto}${detail}  hlim ${r.ipv6.hopLimit}  flow 0x${r.ipv6.flowLabel.toString(16)}  len ${len}${jumbo}`];
   for (const o of r.options) lines.push(...optionLines(o));
   if (r.options.length === 0) lines.push("  no IOAM option");
   if (r.issues.length) lines.push(`  issues: ${issuesText(r.issues)}`);

@@ -1,28 +1,19 @@
 #!/usr/bin/env node
-// The `ioam` command: dispatch, help, and the one place that turns errors into messages and
-// exit statuses (usage → 2, other failures → 1; never a stack trace for expected errors).
+// The `ioam` command: global options, dispatch through the command table, and the one place
+// that turns errors into messages and exit statuses (usage → 2, other failures → 1; never a
+// stack trace for expected errors). With --json, an error is also written to stdout as a JSON
+// object, so that a program reading the output learns why it ended.
 
+import { readFileSync } from "node:fs";
+import { parseCommandLine } from "./args.js";
 import { ConfigError, IoamError, UsageError } from "../errors.js";
-import { parseArgs } from "./args.js";
-import type { Command } from "./command.js";
-import { analyzeCommand } from "./commands/analyze.js";
-import { applyCommand } from "./commands/apply.js";
-import { collectCommand } from "./commands/collect.js";
-import { demoCommand } from "./commands/demo.js";
-import { uiCommand } from "./commands/ui.js";
-import { statusCommand } from "./commands/status.js";
-import { decodeCommand } from "./commands/decode.js";
-import { encodeCommand } from "./commands/encode.js";
-import { namespaceCommand, schemaCommand } from "./commands/ioam6.js";
-import { linkCommand } from "./commands/link.js";
-import { monitorCommand } from "./commands/monitor.js";
-import { nodeCommand } from "./commands/node-ids.js";
-import { routeCommand } from "./commands/route.js";
+import { DecodeError } from "../wire/errors.js";
+import { commandHelp, mainHelp } from "./help.js";
+import { findCommand, TABLE } from "./table.js";
 import { insideNetns, runInNetns } from "../linux/netns.js";
+import { ioamVersion } from "./version.js";
 
-const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand, analyzeCommand, collectCommand, uiCommand, demoCommand];
-
-/** Takes the global `--netns NAME` (or --netns=NAME) out of argv, anywhere it stands. */
+/** Takes the global `--netns NAME` (or --netns=NAME) out of argv, anywhere before "--". */
 function takeNetns(argv: string[]): { netns: string | undefined; rest: string[] } {
   const rest: string[] = [];
   let netns: string | undefined;
@@ -32,76 +23,91 @@ function takeNetns(argv: string[]): { netns: string | undefined; rest: string[] 
       rest.push(...argv.slice(i));
       break;
     }
-    if (a === "--netns") {
-      netns = argv[++i];
-      if (netns === undefined) throw new UsageError("--netns needs a network namespace name");
-    } else if (a.startsWith("--netns=")) netns = a.slice(8);
-    else rest.push(a);
+    if (a === "--netns" || a.startsWith("--netns=")) {
+      if (netns !== undefined) throw new UsageError("--netns given twice: give it once");
+      netns = a === "--netns" ? argv[++i] : a.slice(8);
+      if (netns === undefined || netns === "") throw new UsageError("--netns needs a network namespace name (ip netns list shows them)");
+    } else rest.push(a);
   }
   return { netns, rest };
 }
 
-function mainHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  return [
-    "usage: ioam [--netns NAME] COMMAND [ARGS] [--json] [--help]",
-    "",
-    "IPv6 In-situ OAM (RFC 9197 / 9486) for Linux.",
-    "",
-    "commands:",
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-    "",
-    "--netns NAME runs the command in that network namespace (ip netns), as root.",
-    "Run 'ioam COMMAND --help' for a command's words and examples.",
-    "example: ioam decode --pcap samples/ioam-trace.pcapng",
-  ].join("\n");
+/** The words before "--" (flags after it are words, not flags). */
+const beforeDashes = (argv: readonly string[]) => (argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv);
+
+function version(): string {
+  return `ioam ${ioamVersion()} (ioamkit, Node.js ${process.versions.node})`;
+}
+
+/** True when this process may enter another network namespace (CAP_SYS_ADMIN, bit 21 of CapEff). */
+function canEnterNetns(): boolean {
+  try {
+    const eff = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    return eff !== undefined && (BigInt("0x" + eff) & (1n << 21n)) !== 0n;
+  } catch {
+    return process.getuid?.() === 0;
+  }
+}
+
+function enterNetns(netns: string, argv: string[]): Promise<number> {
+  if (!canEnterNetns()) throw new IoamError("KERNEL", `--netns ${netns}: entering a network namespace needs root (CAP_SYS_ADMIN); run ioam as root, e.g. with sudo`);
+  return runInNetns(netns, process.argv[1]!, argv);
+}
+
+async function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  await new Promise<void>((resolve) => stream.write(text + "\n", () => resolve()));
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (COMMANDS.find((c) => c.name === argv[0])?.ownsNetns) return runCommand(argv);
-  const { netns, rest: args } = takeNetns(argv);
-  if (netns !== undefined && !insideNetns(netns)) return runInNetns(netns, process.argv[1]!, argv);
-  return runCommand(args);
-}
-
-async function runCommand(args: string[]): Promise<number> {
+  // A command that owns --netns (collect: one event source per namespace) reads it itself.
+  const owns = argv[0] !== undefined && TABLE.find((c) => c.name === argv[0])?.ownsNetns === true;
+  const { netns, rest: args } = owns ? { netns: undefined, rest: argv } : takeNetns(argv);
   const [name, ...rest] = args;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(mainHelp() + "\n");
-    return name === undefined ? 2 : 0;
+  const flags = beforeDashes(args);
+  if (name === "--version" || name === "-V") return write(process.stdout, version()).then(() => 0);
+  if (name === undefined) return write(process.stderr, mainHelp(TABLE)).then(() => 2);
+  if (name === "--help" || name === "-h") return write(process.stdout, mainHelp(TABLE)).then(() => 0);
+  const cmd = findCommand(name);
+  if (flags.includes("--help") || flags.includes("-h")) return write(process.stdout, commandHelp(cmd)).then(() => 0);
+  const parsed = parseCommandLine(cmd, rest); // usage errors before entering a netns
+  if (netns !== undefined && !insideNetns(netns)) {
+    if (!parsed.form.kernel) throw new UsageError(`--netns has no effect on ioam ${cmd.name} (it works on no kernel state)`);
+    return enterNetns(netns, argv);
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
-  if (rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(cmd.help + "\n");
-    return 0;
-  }
-  return cmd.run(parseArgs(rest, cmd.flags));
+  return cmd.run(parsed);
 }
 
-function report(e: unknown): number {
-  if (e instanceof UsageError || e instanceof ConfigError) {
-    process.stderr.write(`ioam: ${e.message}\n`);
-    return 2;
-  }
-  if (e instanceof IoamError) {
-    process.stderr.write(`ioam: ${e.message}\n`);
-    return 1;
-  }
+/** The message of an error from Node itself (no IoamError), as a sentence. */
+function systemMessage(err: NodeJS.ErrnoException): string {
+  const what = err.path ? ` ${err.path}` : "";
+  const why: Record<string, string> = { ENOENT: "no such file", EISDIR: "it is a directory", EACCES: "permission denied", EPERM: "operation not permitted", ENOSPC: "no space left on the device", EROFS: "read-only file system" };
+  return `cannot ${err.syscall ?? "use"}${what}: ${why[err.code!] ?? err.message}`;
+}
+
+/** Writes the error's message (and, with --json, a JSON object on stdout); returns the exit status. */
+function report(e: unknown, json: boolean): number {
   const err = e as NodeJS.ErrnoException;
-  if (err && typeof err.code === "string" && err.syscall) {
-    process.stderr.write(`ioam: ${err.message}\n`);
+  const known = e instanceof IoamError;
+  const status = e instanceof UsageError || e instanceof ConfigError ? 2 : 1;
+  const message = known ? err.message : err && typeof err.code === "string" && err.syscall ? systemMessage(err) : undefined;
+  if (message === undefined) {
+    process.stderr.write(`ioam: internal error: ${err?.stack ?? String(e)}\n`);
     return 1;
   }
-  process.stderr.write(`ioam: internal error: ${err?.stack ?? String(e)}\n`);
-  return 1;
+  if (json) {
+    const where = e instanceof ConfigError ? { path: e.path } : e instanceof DecodeError ? { offset: e.offset, layer: e.layer } : {};
+    process.stdout.write(JSON.stringify({ v: 1, error: { code: known ? (e as IoamError).code : "IO", message, ...where } }) + "\n");
+  }
+  process.stderr.write(`ioam: ${message}\n`);
+  return status;
 }
 
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(0); // `ioam decode … | head` is fine
 });
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => (process.exitCode = code),
-  (e: unknown) => (process.exitCode = report(e)),
+  (e: unknown) => (process.exitCode = report(e, beforeDashes(argv).includes("--json"))),
 );

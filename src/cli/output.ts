@@ -54,6 +54,16 @@ export class OutputBuffer extends LineWriter {
     if (!this.out.write(b, written && (() => written()))) await new Promise<void>((resolve) => this.out.once("drain", resolve));
   }
 
+  /**
+   * Flushes, then resolves once the stream has handed every byte to the system, so that a
+   * message written to stderr afterwards comes after the output, and nothing is lost when the
+   * process ends.
+   */
+  async close(): Promise<void> {
+    await this.flush();
+    await new Promise<void>((resolve) => this.out.write(new Uint8Array(0), () => resolve()));
+  }
+
   async flush(): Promise<void> {
     if (this.w.pos === 0) return;
     // The stream may keep the bytes until it has written them, so hand it this buffer and

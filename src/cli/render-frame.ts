@@ -1,7 +1,7 @@
 // One decoded frame as output: a canonical JSON line or the human table. The single place
 // that turns packets into `ioam decode` output, used inline and by the decode workers.
 
-import { ipv6Offset } from "../capture/link-type.js";
+import { ipv6Offset, readsLinkType } from "../capture/link-type.js";
 import { NOT_DIRECT, writePacketMembersDirect } from "../wire/json/direct-json.js";
 import { DecodeError } from "../wire/errors.js";
 import { asciiPiece, putPiece, putUint } from "../wire/json/ascii-put.js";
@@ -29,19 +29,46 @@ export interface FrameMeta {
 /** Writes `{"v":1,` and any members that go before the packet's (capture info, index). */
 export type Prefix = (w: JsonBytes) => void;
 
-/** The outcome of rendering one frame, for the summary line. */
-export const RENDERED = { OK: 0, MALFORMED: 1, NOT_IPV6: 2 } as const;
+/**
+ * The outcome of rendering one frame, for the summary line. CUT: the capture kept fewer bytes
+ * than the packet had (snap length), so it cannot be walked, though nothing is wrong with it.
+ * OTHER_LINK: a link type ioam does not read.
+ */
+export const RENDERED = { OK: 0, MALFORMED: 1, NOT_IPV6: 2, CUT: 3, OTHER_LINK: 4 } as const;
 
 /** Frames that could not be shown, by reason. */
 export interface RenderCounts {
   malformed: number;
   notIpv6: number;
+  cut: number;
+  otherLink: number;
+  /** The link types of the OTHER_LINK frames (each once). */
+  otherLinkTypes: number[];
 }
 
-/** Counts one renderFrame() outcome. */
-export function tally(c: RenderCounts, outcome: number): void {
+/** Counts with nothing counted. */
+export function noCounts(): RenderCounts {
+  return { malformed: 0, notIpv6: 0, cut: 0, otherLink: 0, otherLinkTypes: [] };
+}
+
+/** Counts one renderFrame() outcome for a frame of `linkType`. */
+export function tally(c: RenderCounts, outcome: number, linkType = 0): void {
   if (outcome === RENDERED.MALFORMED) c.malformed++;
   else if (outcome === RENDERED.NOT_IPV6) c.notIpv6++;
+  else if (outcome === RENDERED.CUT) c.cut++;
+  else if (outcome === RENDERED.OTHER_LINK) {
+    c.otherLink++;
+    if (!c.otherLinkTypes.includes(linkType)) c.otherLinkTypes.push(linkType);
+  }
+}
+
+/** Adds counts `b` (from a worker) to `a`. */
+export function addCounts(a: RenderCounts, b: RenderCounts): void {
+  a.malformed += b.malformed;
+  a.notIpv6 += b.notIpv6;
+  a.cut += b.cut;
+  for (const t of b.otherLinkTypes) if (!a.otherLinkTypes.includes(t)) a.otherLinkTypes.push(t);
+  a.otherLink += b.otherLink;
 }
 
 function errorJson(e: DecodeError): string {
@@ -67,32 +94,36 @@ export function renderPacket(out: LineWriter, bytes: Uint8Array, label: string, 
     prefix(out.w);
     if (renderDirect(out, start, bytes, o)) return true;
   }
-  return renderRecord(out, bytes, label, prefix, o);
+  return renderRecord(out, bytes, label, prefix, o, false) === RENDERED.OK;
 }
 
-/** The record path: decodePacket, then the record as JSON or as the table. */
-function renderRecord(out: LineWriter, bytes: Uint8Array, label: string, prefix: Prefix, o: RenderOptions): boolean {
+/**
+ * The record path: decodePacket, then the record as JSON or as the table. `cut` says that the
+ * capture kept less than the packet (then running out of bytes is the capture's doing).
+ */
+function renderRecord(out: LineWriter, bytes: Uint8Array, label: string, prefix: Prefix, o: RenderOptions, cut: boolean): number {
   let rec: PacketRecord;
   try {
     rec = decodePacket(bytes);
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
+    const snapped = cut && e.code === "TRUNCATED";
     if (o.json) {
       prefix(out.w);
       out.w.text(errorJson(e));
       out.w.byte(0x7d);
       out.endLine();
-    } else out.line(`${label}malformed: ${e.message} (${e.code} at byte ${e.offset})`);
-    return false;
+    } else out.line(`${label}${snapped ? "cut short by the capture's snap length" : "malformed"}: ${e.message} (${e.code} at byte ${e.offset})`);
+    return snapped ? RENDERED.CUT : RENDERED.MALFORMED;
   }
-  if (o.ioamOnly && rec.options.length === 0) return true;
+  if (o.ioamOnly && rec.options.length === 0) return RENDERED.OK;
   if (o.json) {
     prefix(out.w);
     writePacketMembers(out.w, rec, o.payload);
     out.w.byte(0x7d);
     out.endLine();
   } else for (const l of packetLines(rec, label)) out.line(l);
-  return true;
+  return RENDERED.OK;
 }
 
 const CAPTURE = {
@@ -125,7 +156,7 @@ function captureMembers(w: JsonBytes, frame: number, m: FrameMeta): void {
 /** Renders frame number `frame` of a capture; returns a RENDERED value. */
 export function renderFrame(out: LineWriter, frame: number, m: FrameMeta, data: Uint8Array, o: RenderOptions): number {
   const off = ipv6Offset(m.linkType, data);
-  if (off < 0) return RENDERED.NOT_IPV6;
+  if (off < 0) return readsLinkType(m.linkType) ? RENDERED.NOT_IPV6 : RENDERED.OTHER_LINK;
   const bytes = off === 0 ? data : data.subarray(off);
   if (o.json) {
     const start = out.w.pos;
@@ -133,5 +164,5 @@ export function renderFrame(out: LineWriter, frame: number, m: FrameMeta, data: 
     if (renderDirect(out, start, bytes, o)) return RENDERED.OK;
   }
   const label = o.json ? "" : `frame ${frame} ${m.tsSec}.${String(m.tsNsec).padStart(9, "0")}  `;
-  return renderRecord(out, bytes, label, (w) => captureMembers(w, frame, m), o) ? RENDERED.OK : RENDERED.MALFORMED;
+  return renderRecord(out, bytes, label, (w) => captureMembers(w, frame, m), o, m.capturedLength < m.originalLength);
 }

@@ -1,6 +1,9 @@
 // Reading standard input whatever it is (pipe, socket, file, terminal): opening /dev/stdin
 // fails with ENXIO on a socket, so the stream is read instead.
 
+import { readFile } from "node:fs/promises";
+import { inputError } from "../capture/byte-input.js";
+
 /** All of standard input as UTF-8 text. */
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -8,9 +11,13 @@ export async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** The text of FILE, or of standard input when FILE is "-". */
+/** The text of FILE (a file, FIFO or /dev/stdin), or of standard input when FILE is "-". */
 export async function readTextInput(path: string): Promise<string> {
   if (path === "-") return readStdin();
-  const { readFile } = await import("node:fs/promises");
-  return readFile(path, "utf8");
+  try {
+    return await readFile(path, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENXIO" && path === "/dev/stdin") return readStdin();
+    throw inputError(path, e);
+  }
 }

@@ -3,7 +3,7 @@
 // depth and buffer occupancy (each a Sketch), overflow and issue counts, sequence loss per flow,
 // path-change and latency-anomaly flags. Shared by `ioam analyze`, `ioam collect` and /metrics.
 
-import { type Flag, LatencyAnomalies, PathChanges } from "./flags.js";
+import { type Flag, type HopWindow, LatencyAnomalies, PathChanges } from "./flags.js";
 import { bufferOccupancyOf, hopText, nodeIdText, queueDepthOf, timeDiffNs, transitDelayNs, type TsFormat } from "./hops.js";
 import type { Journey } from "./journeys.js";
 import { type SeqCounts, SeqTracker } from "./loss.js";
@@ -18,6 +18,8 @@ export interface HopStats {
   transitDelay: Sketch;
   queueDepth: Sketch;
   bufferOccupancy: Sketch;
+  /** Its latency-anomaly window (held here: no lookup per sample). */
+  anomaly?: HopWindow;
 }
 
 /** One path's counters. */
@@ -45,6 +47,8 @@ export interface AnalyticsOptions {
 export class Analytics {
   readonly paths = new Map<string, PathStats>();
   readonly loss = new Map<string, SeqTracker>();
+  /** Flows whose sequence numbers changed since the last lossReport({ changedOnly }). */
+  private readonly lossChanged = new Set<string>();
   readonly flags: Flag[] = [];
   readonly issues = new Map<string, number>();
   journeys = 0;
@@ -90,7 +94,8 @@ export class Analytics {
         const d = timeDiffNs(hops[i - 1]!, n, fmt);
         if (d !== undefined) {
           h.latency.add(d);
-          this.raise(this.anomalies.see(p.key, i, d, j.time));
+          h.anomaly ??= this.anomalies.window(p.key, i, j.time);
+          this.raise(this.anomalies.see(p.key, i, d, j.time, h.anomaly));
         }
       }
       const t = transitDelayNs(n);
@@ -111,6 +116,7 @@ export class Analytics {
     let t = this.loss.get(key);
     if (!t) this.loss.set(key, (t = new SeqTracker()));
     t.add(seq);
+    this.lossChanged.add(key);
   }
 
   private raise(f: Flag | undefined): void {
@@ -120,9 +126,11 @@ export class Analytics {
     this.opts.onFlag?.(f);
   }
 
-  /** Loss per flow as it stands (missing numbers in the window counted lost). */
-  lossReport(): Array<{ flow: string } & SeqCounts> {
-    return [...this.loss].map(([flow, t]) => ({ flow, ...t.final() }));
+  /** Loss per flow as it stands (missing numbers in the window counted lost); `changedOnly`: the flows changed since the last such call. */
+  lossReport(opts: { changedOnly?: boolean } = {}): Array<{ flow: string } & SeqCounts> {
+    const flows = opts.changedOnly ? [...this.lossChanged] : [...this.loss.keys()];
+    if (opts.changedOnly) this.lossChanged.clear();
+    return flows.map((flow) => ({ flow, ...this.loss.get(flow)!.final() }));
   }
 }
 

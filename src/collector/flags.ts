@@ -52,7 +52,8 @@ const BASELINE_WINDOWS = 3;
 /** Fewest samples in a window for its median to count. */
 const MIN_SAMPLES = 20;
 
-interface HopWindow {
+/** One hop's window and baseline; a caller may hold it to skip the lookup. */
+export interface HopWindow {
   start: number;
   sketch: Sketch;
   baseline: number;
@@ -64,11 +65,17 @@ interface HopWindow {
 export class LatencyAnomalies {
   private readonly hops = new Map<string, HopWindow>();
 
-  /** Adds one latency sample; returns a flag when a window closes anomalous (once per episode). */
-  see(path: string, hop: number, latencyNs: number, time: number): Flag | undefined {
+  /** The window of (path, hop), made on first use. */
+  window(path: string, hop: number, time: number): HopWindow {
     const key = path + "#" + hop;
     let w = this.hops.get(key);
     if (!w) this.hops.set(key, (w = { start: time, sketch: new Sketch(), baseline: 0, windows: 0, flagged: false }));
+    return w;
+  }
+
+  /** Adds one latency sample; returns a flag when a window closes anomalous (once per episode). */
+  see(path: string, hop: number, latencyNs: number, time: number, held?: HopWindow): Flag | undefined {
+    const w = held ?? this.window(path, hop, time);
     let flag: Flag | undefined;
     if (time - w.start >= ANOMALY_WINDOW_MS) {
       flag = this.closeWindow(w, path, hop, time);

@@ -73,9 +73,35 @@ export function hopText(n: TraceNode): string {
  * e.g. "123|1:11/12>2:21/22>4:41/42". Equal keys = the same path.
  */
 export function pathKey(namespaceId: number, traversal: readonly TraceNode[]): string {
+  return cachedPathKey(namespaceId, traversal) ?? buildPathKey(namespaceId, traversal);
+}
+
+function buildPathKey(namespaceId: number, traversal: readonly TraceNode[]): string {
   let s = namespaceId + "|";
   for (let i = 0; i < traversal.length; i++) s += (i ? ">" : "") + hopText(traversal[i]!);
   return s;
+}
+
+/** Recent paths by a hash of their short ids, each checked id by id: the key text is built once per path. */
+const PATHS = new Map<number, { ids: number[]; key: string }>();
+const NONE = -1;
+
+function cachedPathKey(namespaceId: number, hops: readonly TraceNode[]): string | undefined {
+  const ids: number[] = [namespaceId];
+  let h = namespaceId + 0x9e3779b9;
+  for (const n of hops) {
+    if (n.nodeIdWide !== undefined || n.ingressIfWide !== undefined || n.egressIfWide !== undefined) return undefined;
+    for (const v of [n.nodeId ?? NONE, n.ingressIf ?? NONE, n.egressIf ?? NONE]) {
+      ids.push(v);
+      h = Math.imul(h ^ v, 0x85ebca6b) ^ (h >>> 13);
+    }
+  }
+  const hit = PATHS.get(h);
+  if (hit && hit.ids.length === ids.length && hit.ids.every((v, i) => v === ids[i])) return hit.key;
+  const key = buildPathKey(namespaceId, hops);
+  if (PATHS.size >= 4096) PATHS.clear();
+  PATHS.set(h, { ids, key });
+  return key;
 }
 
 /** The node ids of a path key in order ("123|1:11/12>2:21/22" → ["1", "2"]). */

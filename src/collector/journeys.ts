@@ -34,8 +34,10 @@ export interface Journey {
   dexFlowId?: number;
   dexSeq?: number;
   issues?: string[];
-  /** Source positions of its observations (pcap frame offsets), for resume. */
+  /** Source positions of its observations (pcap frame offsets), for resume… */
   positions?: number[];
+  /** …and where each was read (the observation's `at`: the capture file). */
+  positionsAt?: string[];
 }
 
 /** Joiner settings. */
@@ -146,7 +148,7 @@ export class Joiner {
     const j = open.j;
     j.observations++;
     if (!j.at.includes(o.at)) j.at.push(o.at);
-    if (o.position !== undefined) (j.positions ??= []).push(o.position);
+    if (o.position !== undefined) (j.positions ??= []).push(o.position), (j.positionsAt ??= []).push(o.at);
     mergeContext(j, o);
     if (o.source === "dex") j.hops = orderDexHops([...j.hops, ...hops]);
     else if (hops.length > j.hops.length) {
@@ -215,7 +217,7 @@ function single(o: Observation, hops: TraceNode[]): Journey {
     overflow: o.overflow,
   };
   mergeContext(j, o);
-  if (o.position !== undefined) j.positions = [o.position];
+  if (o.position !== undefined) (j.positions = [o.position]), (j.positionsAt = [o.at]);
   return j;
 }
 

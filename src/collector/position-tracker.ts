@@ -1,28 +1,46 @@
 // Where a positioned source (a capture file) may resume: the smallest position whose
-// observations are not stored yet. Positions arrive in increasing order; they are released
-// (stored) roughly in order, so a queue with a released set stays small.
+// observations are not stored yet. Positions arrive in increasing order (file offsets), so they
+// sit in a sorted queue with a hold count each; a release finds its position by binary search
+// (nearly always the head) and the head advances past released positions. No map per record.
 
 /** Positions read and not yet stored. */
 export class PositionTracker {
-  private readonly queue: number[] = [];
+  private pos: number[] = [];
+  private holds: number[] = [];
   private head = 0;
-  private readonly released = new Map<number, number>();
-  private readonly held = new Map<number, number>();
 
+  /** Holds `p` (not below the last position added). */
   add(p: number): void {
-    const n = this.held.get(p) ?? 0;
-    this.held.set(p, n + 1);
-    if (n === 0) this.queue.push(p);
+    const n = this.pos.length;
+    if (n > this.head && this.pos[n - 1] === p) this.holds[n - 1]!++;
+    else this.pos.push(p), this.holds.push(1);
   }
 
+  /** Releases one hold of `p` (stored). */
   release(p: number): void {
-    const n = this.held.get(p);
-    if (n === undefined) return;
-    if (n > 1) return void this.held.set(p, n - 1);
-    this.held.delete(p);
-    this.released.set(p, 1);
-    while (this.head < this.queue.length && this.released.has(this.queue[this.head]!)) this.released.delete(this.queue[this.head++]!);
-    if (this.head > 4096) this.queue.splice(0, this.head), (this.head = 0);
+    const i = this.find(p);
+    if (i < 0 || this.holds[i]! === 0) return;
+    this.holds[i]!--;
+    while (this.head < this.pos.length && this.holds[this.head] === 0) this.head++;
+    if (this.head > 4096 && this.head * 2 > this.pos.length) {
+      this.pos = this.pos.slice(this.head);
+      this.holds = this.holds.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private find(p: number): number {
+    if (this.pos[this.head] === p) return this.head;
+    let lo = this.head;
+    let hi = this.pos.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = this.pos[mid]!;
+      if (v === p) return mid;
+      if (v < p) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   /**
@@ -30,7 +48,7 @@ export class PositionTracker {
    * position the source handed out), else undefined (nothing read yet).
    */
   safe(lastRead: number | undefined): number | undefined {
-    if (this.head < this.queue.length) return this.queue[this.head];
+    if (this.head < this.pos.length) return this.pos[this.head];
     return lastRead === undefined ? undefined : lastRead + 1;
   }
 }

@@ -25,6 +25,13 @@ export interface CollectorOptions {
   flushMs?: number;
   /** Called after every durable write with what it stored (the acknowledgement). */
   onStored?: (r: WriteResult & { totalStored: number; problems: number }) => void;
+  /**
+   * Called once if a store write fails (disk full, I/O error). The service then writes nothing
+   * more: what was acknowledged is stored, and a restart resumes from the committed checkpoints.
+   */
+  onFailure?: (e: Error) => void;
+  /** Called for each problem as a source reports it. */
+  onProblem?: (p: Problem) => void;
   clock?: () => number;
 }
 
@@ -56,6 +63,8 @@ export class Collector {
   private waiters: Array<() => void> = [];
   private runs: Array<Promise<void>> = [];
   private readonly clock: () => number;
+  /** Set when a write failed: nothing more is written. */
+  failure: Error | undefined;
   readonly health: CollectorHealth = { recordsIn: 0, journeysStored: 0, duplicates: 0, problems: 0, problemsByReason: {}, pending: 0, openJourneys: 0, lagMs: 0 };
 
   constructor(
@@ -98,11 +107,12 @@ export class Collector {
         if (this.pending.length >= (this.opts.batchSize ?? 5000)) void this.flush();
       },
       problem: (p) => this.problem(p),
-      ready: () => (this.pending.length + this.joiner.open < HIGH_WATER ? Promise.resolve() : new Promise((r) => this.waiters.push(r))),
+      ready: () => (this.failure || this.pending.length + this.joiner.open < HIGH_WATER ? Promise.resolve() : new Promise((r) => this.waiters.push(r))),
     };
   }
 
   private problem(p: Problem): void {
+    this.opts.onProblem?.(p);
     this.health.problems += p.count ?? 1;
     this.health.problemsByReason[p.reason] = (this.health.problemsByReason[p.reason] ?? 0) + (p.count ?? 1);
     const same = this.problems.find((x) => x.source === p.source && x.reason === p.reason && x.count !== undefined && p.count !== undefined);
@@ -112,11 +122,22 @@ export class Collector {
 
   /** Writes what is pending (one write at a time); resolves when it is durable. */
   flush(): Promise<void> {
+    if (this.failure) return Promise.resolve();
     if (this.writing) return this.writing;
     this.joiner.tick(this.clock());
     if (this.pending.length === 0 && this.problems.length === 0 && this.flags.length === 0) return Promise.resolve(this.release());
-    this.writing = this.writeBatch().finally(() => (this.writing = undefined));
+    this.writing = this.writeBatch()
+      .catch((e: unknown) => this.fail(e instanceof Error ? e : new Error(String(e))))
+      .finally(() => (this.writing = undefined));
     return this.writing;
+  }
+
+  private fail(e: Error): void {
+    this.failure = e;
+    if (this.timer) clearInterval(this.timer);
+    void Promise.all(this.sources.map((s) => s.stop()));
+    for (const w of this.waiters.splice(0)) w();
+    this.opts.onFailure?.(e);
   }
 
   private async writeBatch(): Promise<void> {
@@ -125,13 +146,13 @@ export class Collector {
     const flags = this.flags.splice(0);
     for (const j of journeys) {
       this.analytics.add(j);
-      for (const p of j.positions ?? []) this.positions.get(`pcap:${j.at[0]}`)?.release(p);
+      j.positions?.forEach((p, i) => this.positions.get(`pcap:${j.positionsAt![i]}`)?.release(p));
     }
     const checkpoints = this.sources.flatMap((s) => {
       const at = this.resumePoint(s);
       return at ? [{ source: s.name, kind: s.kind, ...at }] : [];
     });
-    const loss = this.analytics.lossReport().map(({ flow, received, lost, duplicates }) => ({ flow, received, lost, duplicates }));
+    const loss = this.analytics.lossReport({ changedOnly: true }).map(({ flow, received, lost, duplicates }) => ({ flow, received, lost, duplicates }));
     const r = await this.store.write({ journeys, problems, flags, checkpoints, loss });
     this.acknowledge(journeys, r);
     this.release();
@@ -176,6 +197,6 @@ export class Collector {
   /** Closes every open journey and writes until nothing is pending. */
   async drain(): Promise<void> {
     this.joiner.drain();
-    while (this.writing || this.pending.length || this.problems.length || this.flags.length) await this.flush();
+    while (!this.failure && (this.writing || this.pending.length || this.problems.length || this.flags.length)) await this.flush();
   }
 }

@@ -35,7 +35,7 @@ export function sourcesOf(c: CollectConfig): Source[] {
 }
 
 /** Opens the store, starts the exporters and the sources. */
-export async function startCollector(c: CollectConfig, hooks: Pick<CollectorOptions, "onStored" | "batchSize"> = {}): Promise<RunningCollector> {
+export async function startCollector(c: CollectConfig, hooks: Pick<CollectorOptions, "onStored" | "batchSize" | "onFailure" | "onProblem"> = {}): Promise<RunningCollector> {
   const tsFormats = c.namespaces;
   const store = SqliteStore.open(c.store.path, { tsFormats, retention: c.store.retention, synchronous: c.store.synchronous });
   const sources = sourcesOf(c);

@@ -47,7 +47,7 @@ describe("parseRouteWords()", () => {
     ["2001:db8::/64 encap ioam6 trace prealloc type 0x800000 size 4", /missing "ns"/],
     ["2001:db8::/64 encap ioam6 trace prealloc type 0x800000 ns 1", /missing "size"/],
     ["2001:db8::/64 encap ioam6 trace prealloc type 0 ns 1 size 4", /^type "0": /],
-    ["2001:db8::/64 encap ioam6 trace prealloc type 0x1000000 ns 1 size 4", /^type "0x1000000": .*24-bit/],
+    ["2001:db8::/64 encap ioam6 trace prealloc type 0x1000000 ns 1 size 4", /^type "0x1000000" is above 16777215, the largest value here/],
     ["2001:db8::/64 encap ioam6 trace prealloc type 0x000800 ns 1 size 4", /^type "0x000800": .*undefined bits/],
     ["2001:db8::/64 encap ioam6 trace prealloc type 0x000001 ns 1 size 4", /^type "0x000001": .*reserved bit 23/],
     ["2001:db8::/64 encap ioam6 trace prealloc type zz ns 1 size 4", /^type "zz"/],

@@ -4,7 +4,7 @@
 
 import { UsageError } from "../errors.js";
 import { parseIpv6Address } from "../wire/ipv6-address.js";
-import { parseUint } from "../wire/number-text.js";
+import { cNumberProblem, parseUint } from "../wire/number-text.js";
 import { IOAM6_MODES, type Ioam6Encap, type Ioam6Mode, ioam6EncapProblems } from "./rtnetlink/ioam6-encap.js";
 
 /**
@@ -118,7 +118,7 @@ export function parseRouteWords(words: readonly string[], purpose: "add" | "del"
       const v = value();
       once("metric", v);
       const m = parseUint(v, 0xffffffff);
-      if (m === undefined) throw new UsageError(`metric "${v}" is not a number from 0 to 4294967295`);
+      if (m === undefined) throw new UsageError(`metric "${v}" ${cNumberProblem(v, 0xffffffffn)}`);
       spec.metric = m;
       order.push("metric");
     } else {
@@ -142,10 +142,10 @@ export function parseRouteWords(words: readonly string[], purpose: "add" | "del"
 function encapFromWords(seen: Map<string, string>, hasTrace: boolean): Ioam6Encap {
   if (!hasTrace) throw new UsageError("encap ioam6: missing trace prealloc type T ns N size S");
   for (const w of ["type", "ns", "size"]) if (!seen.has(w)) throw new UsageError(`encap ioam6: missing "${w}" (trace prealloc type T ns N size S)`);
-  const num = (word: string, max: number, range: string) => {
+  const num = (word: string, max: number) => {
     const text = seen.get(word)!;
     const v = parseUint(text, max);
-    if (v === undefined) throw new UsageError(`${word} "${text}" is not a number ${range}`);
+    if (v === undefined) throw new UsageError(`${word} "${text}" ${cNumberProblem(text, BigInt(max))}`);
     return v;
   };
   const modeText = seen.get("mode") ?? "inline";
@@ -153,7 +153,7 @@ function encapFromWords(seen: Map<string, string>, hasTrace: boolean): Ioam6Enca
   const e: Ioam6Encap = {
     freq: seen.has("freq") ? parseFreq(seen.get("freq")!) : { k: 1, n: 1 },
     mode: modeText as Ioam6Mode,
-    trace: { traceType: num("type", 0xffffffff, "(24-bit trace type, e.g. 0x800000)"), namespaceId: num("ns", 0xffff, "from 0 to 65535"), size: num("size", 0xffff, "(a multiple of 4 up to 244)") },
+    trace: { traceType: num("type", 0xffffff), namespaceId: num("ns", 0xffff), size: num("size", 0xffff) },
   };
   if (seen.has("tunsrc")) e.tunsrc = ipv6("tunsrc", seen.get("tunsrc")!);
   if (seen.has("tundst")) e.tundst = ipv6("tundst", seen.get("tundst")!);

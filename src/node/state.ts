@@ -2,6 +2,7 @@
 // (net/ipv6/ioam6.c, Documentation/networking/ioam6-sysctl.rst): node ids, per-interface enable and ids, IOAM namespaces with
 // their data and schema. Defaults and "not available" values are the kernel's.
 
+import { opaqueDataPadded } from "../wire/ioam/trace-node.js";
 import type { PotNodeKey, PotVerifierKey } from "./pot.js";
 
 /** The kernel's "not available" values (IOAM6_U16/U32/U64_UNAVAILABLE). */
@@ -76,7 +77,7 @@ export interface NodeConfig {
 export const DEFAULT_INTERFACE: Readonly<InterfaceState> = { enabled: false, id: UNAVAILABLE.U16, wide: UNAVAILABLE.U32 };
 
 export function createNodeState(c: NodeConfig): NodeState {
-  const schemas = new Map((c.schemas ?? []).map((s) => [s.id, { id: s.id, data: schemaDataAsKept(s.data) }]));
+  const schemas = new Map((c.schemas ?? []).map((s) => [s.id, { id: s.id, data: opaqueDataPadded(s.data) }]));
   const namespaces = new Map<number, NamespaceState>();
   for (const n of c.namespaces ?? []) {
     const wide = n.wide ?? UNAVAILABLE.U64;
@@ -122,11 +123,4 @@ export class InterfaceLookup {
     if (name !== this.outName) (this.outName = name), (this.outState = name === undefined ? undefined : interfaceOf(this.node, name));
     return this.outState;
   }
-}
-
-/** Schema data as the kernel keeps it (ioam6_genl_addsc): zero-padded to 4 octets. */
-export function schemaDataAsKept(d: Uint8Array): Uint8Array {
-  const out = new Uint8Array((d.length + 3) & ~3);
-  out.set(d);
-  return out;
 }

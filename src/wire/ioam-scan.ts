@@ -6,8 +6,9 @@
 // Invariant: after next() returns true, bytes[optionOffset, optionEnd) is a whole option TLV
 // inside [start, end) whose type is 0x31 or 0x11; getters of a view over it stay in bounds.
 
+import { readU16 } from "./_be.js";
 import { IPPROTO, extHeaderLength, isWalkedExtHeader } from "./ext-header.js";
-import { isIoamOptionType } from "./ioam/option.js";
+import { isIoamOptionType } from "./ioam/option-header.js";
 import { IPV6 } from "./ipv6.js";
 import { tlvEnd } from "./tlv-options.js";
 
@@ -42,7 +43,7 @@ export class IoamScanner {
     this.error = SCAN_ERROR.NONE;
     if (limit - start < IPV6.LENGTH) return this.fail(SCAN_ERROR.TRUNCATED, limit);
     if (bytes[start]! >>> 4 !== 6) return this.fail(SCAN_ERROR.BAD_VERSION, start);
-    this.end = start + IPV6.LENGTH + ((bytes[start + 4]! << 8) | bytes[start + 5]!);
+    this.end = start + IPV6.LENGTH + readU16(bytes, start + IPV6.PAYLOAD_LENGTH);
     if (this.end > limit) return this.fail(SCAN_ERROR.TRUNCATED, limit);
     this.nextHeader = bytes[start + IPV6.NEXT_HEADER]!;
     this.pos = start + IPV6.LENGTH;

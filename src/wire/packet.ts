@@ -16,7 +16,8 @@ import {
   isWalkedExtHeader,
 } from "./ext-header.js";
 import { type IoamOption, decodeIoamOption, encodeIoamOption, ioamOptionLength, isIoamOptionType } from "./ioam/option.js";
-import { IPV6, type Ipv6Header, checkIpv6, decodeIpv6Header, encodeIpv6Header } from "./ipv6.js";
+import { IPV6, type Ipv6Header, decodeIpv6Header, encodeIpv6Header } from "./ipv6.js";
+import { ipv6PacketEnd } from "./jumbo.js";
 import { type TlvRecord, PAD1, encodeTlv, tlvEnd, tlvLength } from "./tlv-options.js";
 import { type UpperLayer, decodeUpperLayer } from "./upper-layer.js";
 
@@ -39,10 +40,11 @@ export interface PacketRecord {
 
 /**
  * Decodes the IPv6 packet at the start of `bytes`. Bytes after its Payload Length (link
- * padding) are ignored and never read. Throws DecodeError for anything that cannot be walked.
+ * padding) are ignored and never read; a jumbogram's length is its Jumbo Payload option's
+ * (RFC 2675). Throws DecodeError for anything that cannot be walked.
  */
 export function decodePacket(bytes: Uint8Array): PacketRecord {
-  const end = checkIpv6(bytes, 0);
+  const end = ipv6PacketEnd(bytes);
   const b = bytes.subarray(0, end);
   const rec: PacketRecord = {
     v: 1,

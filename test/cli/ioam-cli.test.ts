@@ -26,7 +26,7 @@ describe("ioam", () => {
       const r = ioam([cmd, "--help"]);
       assert.equal(r.code, 0);
       assert.match(r.out, /usage: ioam/);
-      assert.match(r.out, /Examples?:/);
+      assert.match(r.out, /\nexamples:\n {2}ioam /);
     }
   });
 

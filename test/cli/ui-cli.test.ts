@@ -25,7 +25,7 @@ describe("ioam ui and ioam demo", () => {
       const r = ioam([cmd, "--help"]);
       assert.equal(r.status, 0);
       assert.match(r.stdout, /usage: ioam/);
-      assert.match(r.stdout, /Examples:/);
+      assert.match(r.stdout, /\nexamples:\n  ioam /);
     }
   });
 
@@ -35,7 +35,9 @@ describe("ioam ui and ioam demo", () => {
       [["ui", "--db", SAMPLE, "--listen", "0.0.0.0:0"], /^ioam: refusing to listen on 0\.0\.0\.0:0 without a token .* and TLS/],
       [["ui", "--db", SAMPLE, "--listen", "8464"], /^ioam: --listen "8464": expected HOST:PORT/],
       [["ui", "--db", SAMPLE, "--jaeger", "javascript:alert(1)"], /^ioam: --jaeger "javascript:alert\(1\)": expected the http\(s\) URL/],
-      [["demo", "--rate", "0"], /^ioam: --rate "0" is not an integer from 1 to 20000/],
+      [["demo", "--rate", "0"], /^ioam: --rate "0" is below 1, the smallest value here/],
+      [["demo", "--rate", "20001"], /^ioam: --rate "20001" /],
+      [["ui", "--db", SAMPLE, "--tls-cert", SAMPLE], /^ioam: TLS needs both --tls-cert FILE and --tls-key FILE/],
     ];
     for (const [args, re] of cases) {
       const r = ioam(args, { IOAM_UI_TOKEN: "" });

@@ -61,7 +61,7 @@ export class Capture {
   static async start(ns: string, ifname: string, filter = "ip6"): Promise<Capture> {
     const dir = mkdtempSync(join(tmpdir(), "ioamkit-cap-"));
     const file = join(dir, "cap.pcap");
-    const child = spawn("ip", ["netns", "exec", ns, "tcpdump", "-U", "-n", "-Q", "in", "-i", ifname, "-w", file, filter]);
+    const child = spawn("ip", ["netns", "exec", ns, "tcpdump", "--immediate-mode", "-U", "-n", "-Q", "in", "-i", ifname, "-w", file, filter]);
     await waitReady(child, /listening on/, `tcpdump on ${ns}:${ifname}`);
     return new Capture(child, dir, file);
   }

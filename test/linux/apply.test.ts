@@ -133,15 +133,15 @@ describe("ioam apply", { skip }, () => {
     configureBefore(nets, ns);
     const was = dump(inNs(ns));
     const cases: Array<[string, RegExp]> = [
-      ["node:\n  id: 16777216\n", /bad\.yaml:2: node\.id: expected an integer from 0 to 16777215/],
-      ["interfaces:\n  eth9: { enabled: true }\n", /bad\.yaml:2: interfaces\.eth9: no interface "eth9"/],
-      ["namespaces:\n  1: { schema: 4242 }\n", /bad\.yaml:2: namespaces\.1\.schema: schema 4242 is neither/],
-      ["namespaces:\n  70000: {}\n", /bad\.yaml:2: namespaces\.70000: expected an integer from 0 to 65535/],
-      ["schemas:\n  1: { hex: \"abc\" }\n", /bad\.yaml:2: schemas\.1\.hex: expected an even number of hex digits/],
-      ["node: { id: [1\n", /bad\.yaml:\d+:\d+: malformed YAML/],
-      ["nodes: {}\n", /bad\.yaml:1: nodes: unknown key/],
-      ["dataplane:\n  encap: [\"2001:db8::/64 trace prealloc type 0x800000 ns 70000 size 8\"]\n", /bad\.yaml:2: dataplane\.encap\[0\]: .*70000/],
-      ["interfaces:\n  a1: { enabled: maybe }\n", /bad\.yaml:2: interfaces\.a1\.enabled: expected true or false/],
+      ["version: 1\nnode:\n  id: 16777216\n", /bad\.yaml:3: node\.id: expected an integer from 0 to 16777215/],
+      ["version: 1\ninterfaces:\n  eth9: { enabled: true }\n", /bad\.yaml:3: interfaces\.eth9: no interface "eth9"/],
+      ["version: 1\nnamespaces:\n  1: { schema: 4242 }\n", /bad\.yaml:3: namespaces\.1\.schema: schema 4242 is neither/],
+      ["version: 1\nnamespaces:\n  70000: {}\n", /bad\.yaml:3: namespaces\.70000: expected an integer from 0 to 65535/],
+      ["version: 1\nschemas:\n  1: { hex: \"abc\" }\n", /bad\.yaml:3: schemas\.1\.hex: expected an even number of hex digits/],
+      ["version: 1\nnode: { id: [1\n", /bad\.yaml:\d+:\d+: malformed YAML/],
+      ["version: 1\nnodes: {}\n", /bad\.yaml:2: nodes: unknown key/],
+      ["version: 1\ndataplane:\n  encap: [\"2001:db8::/64 trace prealloc type 0x800000 ns 70000 size 8\"]\n", /bad\.yaml:3: dataplane\.encap\[0\]: .*70000/],
+      ["version: 1\ninterfaces:\n  a1: { enabled: maybe }\n", /bad\.yaml:3: interfaces\.a1\.enabled: expected true or false/],
     ];
     for (const [text, message] of cases) {
       const bad = join(dir, "bad.yaml");

@@ -18,7 +18,7 @@ describe("ioam without CAP_NET_ADMIN", { skip }, () => {
   it("refuses to configure, naming the item and CAP_NET_ADMIN, and changes nothing", () => {
     const id = readFileSync("/proc/sys/net/ipv6/ioam6_id", "utf8");
     const file = join(tmpdir(), `ioamkit-nobody-${process.pid}.yaml`);
-    writeFileSync(file, "namespaces:\n  5: {}\n", { mode: 0o644 });
+    writeFileSync(file, "version: 1\nnamespaces:\n  5: {}\n", { mode: 0o644 });
     try {
       for (const [args, item] of [
         [["node", "set", "id", "5"], /net\.ipv6\.ioam6_id/],

@@ -4,8 +4,9 @@
 import { type AnalysisReport, type Distribution, analyzeFiles } from "../../collector/analyze.js";
 import type { TsFormat } from "../../collector/hops.js";
 import { UsageError } from "../../errors.js";
-import type { ParsedArgs } from "../args.js";
-import type { Command } from "../command.js";
+import type { Parsed } from "../args.js";
+import type { CommandSpec } from "../spec.js";
+import { V } from "../values.js";
 import { Progress } from "../output.js";
 
 /** "123=ptp,124=linux" → map; a bare format applies to every namespace listed as "*". */
@@ -48,31 +49,35 @@ export function formatAnalysis(r: AnalysisReport): string {
   return lines.join("\n");
 }
 
-async function run(a: ParsedArgs): Promise<number> {
-  if (a.positional.length === 0) throw new UsageError("analyze needs at least one capture file (pcap or pcapng)");
+async function run(a: Parsed): Promise<number> {
+  if (a.words.length === 0) throw new UsageError("analyze needs at least one capture file (pcap or pcapng)");
   const progress = new Progress("frames");
-  const tsFormats = parseTsFormats(a.flags.get("ts-format"));
-  const report = await analyzeFiles(a.positional, { tsFormats, onProgress: (n) => progress.tick(n & ~1023) });
+  const tsFormats = parseTsFormats(a.text("ts-format"));
+  const report = await analyzeFiles([...a.words], { tsFormats, onProgress: (n) => progress.tick(n & ~1023) });
   progress.done();
-  process.stdout.write((a.booleans.has("json") ? JSON.stringify(report) : formatAnalysis(report)) + "\n");
+  process.stdout.write((a.has("json") ? JSON.stringify(report) : formatAnalysis(report)) + "\n");
   return 0;
 }
 
-export const analyzeCommand: Command = {
+/** --ts-format, shared with collect. */
+export const TS_FORMAT_FLAG = {
+  name: "ts-format",
+  help: "how a namespace's timestamps are read (default linux: seconds + µs)",
+  value: { placeholder: "NS=FORMAT[,…]", spec: V.text("IOAM namespace = linux, ptp or ntp, comma-separated, e.g. 123=ptp") },
+};
+
+export const analyzeCommand: CommandSpec = {
   name: "analyze",
   summary: "paths, per-hop delay percentiles, queues, loss and malformed counts of captures",
-  help: `usage: ioam analyze [--json] [--ts-format NS=linux|ptp|ntp[,…]] FILE...
-
-Streams pcap/pcapng files (any size, flat memory) and reports each path (ordered node and
+  description: `Streams pcap/pcapng files (any size, flat memory) and reports each path (ordered node and
 interface ids) with its share of journeys, and per hop: the latency from the previous node's
 timestamp (p50/p90/p99/max, DDSketch nearest-rank within 1%), transit delay, queue depth;
 overflow, malformed and strict-reader issue counts; loss from E2E sequence numbers; path
 changes and latency anomalies. Timestamps are Linux's (seconds + µs) unless --ts-format says
-otherwise for a namespace. A progress line shows on a terminal.
-
-Examples:
-  ioam analyze samples/ioam-trace.pcapng
-  ioam analyze --json capture.pcap | jq '.paths[0].hops'`,
-  flags: { values: ["ts-format"] },
+otherwise for a namespace. A progress line shows on a terminal.`,
+  forms: [{ words: "FILE...", flags: ["json", "ts-format"] }],
+  flags: [{ name: "json", help: "print the report as one JSON object" }, TS_FORMAT_FLAG],
+  values: { FILE: V.file("a pcap or pcapng capture") },
+  examples: [{ cmd: "ioam analyze samples/ioam-trace.pcapng", runnable: true }, { cmd: "ioam analyze --json capture.pcap | jq '.paths[0].hops'" }],
   run,
 };

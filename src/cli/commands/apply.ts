@@ -1,30 +1,23 @@
 // `ioam apply FILE`: makes the kernel's IOAM state what the file says — plan, apply, verify,
 // and restore everything on failure. Items the kernel cannot hold are named, not ignored.
 
-import { readFileSync } from "node:fs";
 import { parseApplyDocument, whereOf } from "../../linux/apply/document.js";
 import { applyPlan } from "../../linux/apply/execute.js";
 import { describeStep } from "../../linux/apply/plan.js";
 import { prepareApply } from "../../linux/apply/prepare.js";
-import { IoamError, UsageError } from "../../errors.js";
-import type { ParsedArgs } from "../args.js";
-import type { Command } from "../command.js";
+import { UsageError } from "../../errors.js";
+import type { Parsed } from "../args.js";
 import { withIoam6 } from "../ioam6-session.js";
+import type { CommandSpec } from "../spec.js";
+import { readTextInput } from "../stdin.js";
+import { V } from "../values.js";
 
-function readDocument(file: string): string {
-  try {
-    return readFileSync(file === "-" ? 0 : file, "utf8");
-  } catch (e) {
-    throw new IoamError("IO", `cannot read ${file}: ${(e as Error).message}`);
-  }
-}
-
-async function run(a: ParsedArgs): Promise<number> {
-  const [file, extra] = a.positional;
+async function run(a: Parsed): Promise<number> {
+  const [file, extra] = a.words;
   if (file === undefined || extra !== undefined) throw new UsageError("usage: ioam apply FILE [--dry-run] [--json]");
-  const doc = parseApplyDocument(readDocument(file), file === "-" ? "<stdin>" : file);
-  const dryRun = a.booleans.has("dry-run");
-  const json = a.booleans.has("json");
+  const doc = parseApplyDocument(await readTextInput(file), file === "-" ? "<stdin>" : file);
+  const dryRun = a.has("dry-run");
+  const json = a.has("json");
   return withIoam6(async (c) => {
     const { before, steps, devs } = await prepareApply(c, doc);
     const where = (item: string) => whereOf(doc, item);
@@ -42,17 +35,17 @@ async function run(a: ParsedArgs): Promise<number> {
   });
 }
 
-export const applyCommand: Command = {
+export const applyCommand: CommandSpec = {
   name: "apply",
   summary: "make the kernel's IOAM state what a YAML file says: plan, apply, verify, roll back on failure",
-  help: `usage: ioam [--netns NAME] apply FILE [--dry-run] [--json]
-
-FILE (or - for stdin) describes the IOAM state of one node: node ids, interfaces, IOAM
+  description: `FILE (or - for stdin) describes the IOAM state of one node: node ids, interfaces, IOAM
 namespaces and schemas, and data-plane items (encap policies, POT, E2E, DEX) that the
-kernel cannot hold — those are named and left to 'ioam node run'. Sections left out are not
-touched; 'namespaces' and 'schemas', when present, are the complete sets. The plan is
-printed as the equivalent ioam commands; on any failure the state from before is restored.
-Applying the same file again changes nothing.
+kernel cannot hold: those are named and left to 'ioam node run'. The file must say
+version: 1. Sections left out are not touched; 'namespaces' and 'schemas', when present,
+are the complete sets. The plan is printed as the equivalent ioam commands; on any failure
+the state from before is restored. Applying the same file again changes nothing. Numbers
+follow YAML 1.2 (010 is ten; 0x hex, 0o octal); option words inside dataplane strings are
+read as on the command line.
 
 Example file:
   version: 1
@@ -64,11 +57,13 @@ Example file:
   schemas:
     777: "router 1 snapshot"
   dataplane:
-    encap: ["2001:db8:2::/64 trace prealloc type 0x800000 ns 123 size 12"]
-
-Examples:
-  ioam --netns r1 apply r1.yaml --dry-run
-  ioam apply r1.yaml`,
-  flags: { booleans: ["dry-run"] },
+    encap: ["2001:db8:2::/64 trace prealloc type 0x800000 ns 123 size 12"]`,
+  forms: [{ words: "FILE", flags: ["dry-run", "json"], kernel: true }],
+  flags: [
+    { name: "dry-run", help: "print the plan, change nothing" },
+    { name: "json", help: "print the plan (and any error) as one JSON object" },
+  ],
+  values: { FILE: V.file("a YAML file, or - for standard input") },
+  examples: [{ cmd: "ioam --netns r1 apply r1.yaml --dry-run" }, { cmd: "ioam apply r1.yaml --json" }],
   run,
 };

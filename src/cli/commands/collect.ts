@@ -3,19 +3,20 @@
 
 import { type CollectConfig, defaultConfig, loadConfig } from "../../collector/config.js";
 import { startCollector } from "../../collector/start.js";
-import { UsageError } from "../../errors.js";
-import type { ParsedArgs } from "../args.js";
-import type { Command } from "../command.js";
-import { parseTsFormats } from "./analyze.js";
+import { IoamError, UsageError } from "../../errors.js";
+import type { Parsed } from "../args.js";
+import type { CommandSpec } from "../spec.js";
+import { V } from "../values.js";
+import { TS_FORMAT_FLAG, parseTsFormats } from "./analyze.js";
 
 /** The configuration from --config and the flags. */
-export function configFromArgs(a: ParsedArgs): CollectConfig {
-  const file = a.flags.get("config");
+export function configFromArgs(a: Parsed): CollectConfig {
+  const file = a.text("config");
   const c = file ? loadConfig(file) : defaultConfig();
-  const l = (k: string) => a.lists?.get(k) ?? [];
-  const sourcesGiven = ["netns", "pcap", "decap", "dex-udp", "dex-unix"].some((k) => l(k).length > 0) || a.booleans.has("events");
+  const l = (k: string) => [...a.list(k)];
+  const sourcesGiven = ["netns", "pcap", "decap", "dex-udp", "dex-unix"].some((k) => l(k).length > 0) || a.has("events");
   if (sourcesGiven && !file) c.sources.events = [];
-  if (a.booleans.has("events")) c.sources.events.push("self");
+  if (a.has("events")) c.sources.events.push("self");
   c.sources.events.push(...l("netns"));
   c.sources.pcap.push(...l("pcap"));
   c.sources.decap.push(...l("decap"));
@@ -25,24 +26,36 @@ export function configFromArgs(a: ParsedArgs): CollectConfig {
     c.sources.dex.push({ udp, senders });
   }
   for (const unix of l("dex-unix")) c.sources.dex.push({ unix, senders: [] });
-  if (a.flags.has("db")) c.store.path = a.flags.get("db")!;
-  if (a.flags.has("metrics")) c.prometheus = { listen: a.flags.get("metrics")!, maxPaths: c.prometheus?.maxPaths ?? 50 };
-  if (a.flags.has("otlp")) c.otlp = { url: a.flags.get("otlp")!, sampleRate: Number(a.flags.get("sample") ?? c.otlp?.sampleRate ?? 0.01), maxQueue: c.otlp?.maxQueue ?? 2048 };
-  for (const [ns, f] of parseTsFormats(a.flags.get("ts-format"))) c.namespaces.set(ns, f);
+  if (a.has("db")) c.store.path = a.text("db")!;
+  if (a.has("metrics")) c.prometheus = { listen: a.text("metrics")!, maxPaths: c.prometheus?.maxPaths ?? 50 };
+  if (a.has("otlp")) c.otlp = { url: a.text("otlp")!, sampleRate: sampleRate(a.text("sample"), c.otlp?.sampleRate ?? 0.01), maxQueue: c.otlp?.maxQueue ?? 2048 };
+  for (const [ns, f] of parseTsFormats(a.text("ts-format"))) c.namespaces.set(ns, f);
   if (c.sources.events.length + c.sources.pcap.length + c.sources.decap.length + c.sources.dex.length === 0) throw new UsageError("no source: give --netns, --pcap, --decap, --dex-udp or a --config with sources");
   return c;
 }
 
-async function run(a: ParsedArgs): Promise<number> {
-  if (a.positional.length) throw new UsageError(`collect takes no words (got "${a.positional[0]}"); sources are flags: --pcap FILE, --netns NAME …`);
+/** --sample: a fraction from 0 to 1. */
+function sampleRate(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (!/^(0|1|0?\.\d+|1\.0*)$/.test(text) || !(v >= 0 && v <= 1)) throw new UsageError(`--sample "${text}": expected a fraction from 0 to 1, e.g. 0.01`);
+  return v;
+}
+
+async function run(a: Parsed): Promise<number> {
+  if (a.words.length) throw new UsageError(`collect takes no words (got "${a.words[0]}"); sources are flags: --pcap FILE, --netns NAME …`);
   const c = configFromArgs(a);
-  const json = a.booleans.has("json");
+  const json = a.has("json");
   const tty = process.stderr.isTTY === true;
   let lastLine = 0;
-  const batch = a.flags.has("batch") ? Number(a.flags.get("batch")) : undefined;
-  if (batch !== undefined && !(Number.isInteger(batch) && batch > 0)) throw new UsageError(`--batch "${a.flags.get("batch")}": expected a positive number of journeys`);
+  const batch = a.has("batch") ? a.num("batch") : undefined;
+  let failed: ((e: Error) => void) | undefined;
   const running = await startCollector(c, {
     ...(batch !== undefined ? { batchSize: batch } : {}),
+    onFailure: (e) => failed?.(e),
+    onProblem: (p) => {
+      if (p.reason === "source-failed" || p.reason === "corrupt-capture" || p.reason === "overrun") process.stderr.write(`ioam collect: ${p.source}: ${p.reason}: ${p.detail}\n`);
+    },
     onStored: (r) => {
       if (json) process.stdout.write(JSON.stringify({ stored: r.totalStored, batch: r.journeys, duplicates: r.duplicates, problems: r.problems }) + "\n");
       else if (tty && Date.now() - lastLine > 1000) {
@@ -54,28 +67,26 @@ async function run(a: ParsedArgs): Promise<number> {
   const where = running.metricsPort !== undefined ? `, metrics on :${running.metricsPort}/metrics` : "";
   await Promise.all(running.sources.map((s) => s.ready?.()));
   process.stderr.write(`ioam collect: ${running.sources.map((s) => s.name).join(", ")} → ${c.store.path}${where} (ready)\n`);
+  let failure: Error | undefined;
   const stopped = new Promise<void>((resolve) => {
+    failed = (e) => ((failure = e), resolve());
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);
-    if (a.booleans.has("exit-at-end") && running.sources.every((s) => s.kind === "pcap")) void running.collector.sourcesEnded().then(resolve);
+    if (a.has("exit-at-end") && running.sources.every((s) => s.kind === "pcap")) void running.collector.sourcesEnded().then(resolve);
   });
   await stopped;
   await running.stop();
+  if (failure) throw new IoamError("IO", `the store failed, nothing more was written (everything acknowledged is in ${c.store.path}; a restart resumes): ${failure.message}`);
   const h = running.collector.health;
   const summary = { v: 1, done: true, recordsIn: h.recordsIn, journeysStored: h.journeysStored, duplicates: h.duplicates, problems: h.problemsByReason };
   process.stdout.write(json ? JSON.stringify(summary) + "\n" : `${tty ? "\n" : ""}stored ${h.journeysStored} journeys from ${h.recordsIn} records; problems ${JSON.stringify(h.problemsByReason)}\n`);
   return 0;
 }
 
-export const collectCommand: Command = {
+export const collectCommand: CommandSpec = {
   name: "collect",
   summary: "run the collector: sources → journeys → SQLite, Prometheus /metrics, OTLP traces",
-  help: `usage: ioam collect [--config FILE] [--db PATH] [--events] [--netns NAME]... [--pcap FILE]...
-                    [--decap PATH]... [--dex-udp HOST:PORT --dex-sender ADDR...] [--dex-unix PATH]...
-                    [--metrics HOST:PORT] [--otlp URL [--sample RATE]] [--ts-format NS=linux|ptp|ntp]
-                    [--batch N] [--exit-at-end] [--json]
-
-Collects IOAM records — the kernel's ioam6_events (this netns with --events, others with
+  description: `Collects IOAM records — the kernel's ioam6_events (this netns with --events, others with
 --netns, repeatable), capture files, the data plane's decap sink, direct-export records — joins
 each packet's observations into a journey and stores journeys, per-hop series, problems and
 flags in SQLite (WAL). With no source flag and no file: events of the current netns into
@@ -83,13 +94,32 @@ flags in SQLite (WAL). With no source flag and no file: events of the current ne
 live sources from now with the gap recorded. SIGTERM/SIGINT stop it cleanly. --json prints one
 line per durable write ({"stored": N, …}: everything counted there is in the database).
 --batch N sets the journeys per write (default 5000). --exit-at-end stops once every capture
-source is read. See docs/collector.md.
-
-Examples:
-  ioam collect
-  ioam collect --netns r1 --netns r2 --netns r4 --db lab.db --metrics 127.0.0.1:9464
-  ioam collect --pcap samples/ioam-trace.pcapng --db /tmp/sample.db --exit-at-end`,
-  flags: { values: ["config", "db", "metrics", "otlp", "sample", "ts-format", "batch"], booleans: ["events", "exit-at-end"], repeated: ["netns", "pcap", "decap", "dex-udp", "dex-sender", "dex-unix"] },
+source is read. See docs/collector.md.`,
+  forms: [{ words: "", flags: ["config", "db", "events", "netns", "pcap", "decap", "dex-udp", "dex-sender", "dex-unix", "metrics", "otlp", "sample", "ts-format", "batch", "exit-at-end", "json"] }],
+  flags: [
+    { name: "config", help: "a collector configuration file (docs/collector.md); flags add to it", value: { placeholder: "FILE", spec: V.file("a YAML file, version: 1") } },
+    { name: "db", help: "the SQLite database (default ./ioam.db)", value: { placeholder: "PATH", spec: V.outfile("a database file") } },
+    { name: "events", help: "the kernel's ioam6_events of the current network namespace" },
+    { name: "netns", help: "the kernel's ioam6_events of this network namespace (repeat for more)", value: { placeholder: "NAME", spec: V.netns }, repeated: true },
+    { name: "pcap", help: "a capture file (repeat for more)", value: { placeholder: "FILE", spec: V.file("a pcap or pcapng capture") }, repeated: true },
+    { name: "decap", help: "a data plane's decap sink: a unix socket to listen on, or a file to follow", value: { placeholder: "PATH", spec: V.text("a unix socket or a file") }, repeated: true },
+    { name: "dex-udp", help: "receive direct-export records on this UDP address", value: { placeholder: "HOST:PORT", spec: V.text("an address and port, e.g. [::1]:4739") }, repeated: true },
+    { name: "dex-sender", help: "an address allowed to send direct-export records (RFC 9326 asks for trusted senders)", value: { placeholder: "ADDR", spec: V.text("an IP address") }, repeated: true, onlyWith: { flag: "dex-udp" } },
+    { name: "dex-unix", help: "receive direct-export records on this unix socket", value: { placeholder: "PATH", spec: V.text("a socket path") }, repeated: true },
+    { name: "metrics", help: "serve Prometheus /metrics here", value: { placeholder: "HOST:PORT", spec: V.text("e.g. 127.0.0.1:9464") } },
+    { name: "otlp", help: "export journeys as OTLP/HTTP traces to this URL", value: { placeholder: "URL", spec: V.text("e.g. http://127.0.0.1:4318/v1/traces") } },
+    { name: "sample", help: "the share of journeys without an application trace to export", value: { placeholder: "RATE", spec: V.text("a fraction from 0 to 1 (default 0.01)") }, onlyWith: { flag: "otlp" } },
+    TS_FORMAT_FLAG,
+    { name: "batch", help: "journeys per durable write (default 5000)", value: { placeholder: "N", spec: V.count("journeys per write", 1_000_000n) } },
+    { name: "exit-at-end", help: "stop once every capture source is read" },
+    { name: "json", help: "one JSON line per durable write, and a summary" },
+  ],
+  values: {},
+  examples: [
+    { cmd: "ioam collect" },
+    { cmd: "ioam collect --netns r1 --netns r2 --netns r4 --db lab.db --metrics 127.0.0.1:9464" },
+    { cmd: "ioam collect --pcap samples/ioam-trace.pcapng --db /tmp/ioam-sample.db --exit-at-end", runnable: true },
+  ],
   ownsNetns: true,
   run,
 };

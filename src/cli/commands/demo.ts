@@ -3,48 +3,60 @@
 
 import { UsageError } from "../../errors.js";
 import { startDemo } from "../../ui/demo/run-demo.js";
-import type { ParsedArgs } from "../args.js";
-import { intFlag } from "../args.js";
-import type { Command } from "../command.js";
+import type { Parsed } from "../args.js";
+import type { CommandSpec } from "../spec.js";
+import { V } from "../values.js";
 import { untilSignal } from "./ui.js";
 
-async function run(a: ParsedArgs): Promise<number> {
-  if (a.positional.length) throw new UsageError(`demo takes no words (got "${a.positional[0]}")`);
-  const rate = intFlag(a, "rate", 200, 1, 20_000);
-  const seconds = intFlag(a, "duration", 0, 0, 86_400);
-  const tty = process.stdout.isTTY === true;
+async function run(a: Parsed): Promise<number> {
+  if (a.words.length) throw new UsageError(`demo takes no words (got "${a.words[0]}")`);
+  const rate = a.num("rate");
+  const seconds = a.has("duration") ? a.num("duration") : 0;
+  const json = a.has("json");
+  const tty = process.stdout.isTTY === true && !json;
   const log = (line: string) => process.stderr.write(line + "\n");
-  const f = (k: string) => a.flags.get(k);
-  const demo = await startDemo({ log, rate, emulate: a.booleans.has("emulate"), ...(f("listen") ? { listen: f("listen")! } : {}), ...(f("db") ? { db: f("db")! } : {}), ...(f("jaeger") ? { jaegerUrl: f("jaeger")! } : {}) });
-  process.stdout.write(`ioam demo: open ${demo.url}  (Ctrl-C stops everything)\n`);
+  const f = (k: string) => a.text(k);
+  const demo = await startDemo({ log, rate, emulate: a.has("emulate"), ...(f("listen") ? { listen: f("listen")! } : {}), ...(f("db") ? { db: f("db")! } : {}), ...(f("jaeger") ? { jaegerUrl: f("jaeger")! } : {}) });
+  const say = (done: boolean) => (json ? JSON.stringify({ v: 1, url: demo.url, mode: demo.traffic.mode, ...demo.figures(), ...(done ? { done } : {}) }) : demo.summary());
+  if (json) process.stdout.write(JSON.stringify({ v: 1, url: demo.url, mode: demo.traffic.mode }) + "\n");
+  else process.stdout.write(`ioam demo: open ${demo.url}  (Ctrl-C stops everything)\n`);
   // On a terminal the summary rewrites one line every second; in a pipe, one line every 5 s.
   const every = tty ? 1000 : 5000;
-  const ticker = setInterval(() => process.stdout.write(tty ? `\r\x1b[K${demo.summary()}` : `${demo.summary()}\n`), every);
+  const ticker = setInterval(() => process.stdout.write(tty ? `\r\x1b[K${say(false)}` : `${say(false)}\n`), every);
   const ended = seconds ? new Promise<void>((r) => setTimeout(r, seconds * 1000).unref()) : new Promise<void>(() => {});
   await Promise.race([untilSignal(), ended]);
   clearInterval(ticker);
-  process.stdout.write(`${tty ? "\n" : ""}${demo.summary()}\n`);
+  process.stdout.write(`${tty ? "\n" : ""}${say(true)}\n`);
   await demo.stop();
-  process.stdout.write("ioam demo: stopped; nothing left behind\n");
+  if (!json) process.stdout.write("ioam demo: stopped; nothing left behind\n");
   return 0;
 }
 
-export const demoCommand: Command = {
+export const demoCommand: CommandSpec = {
   name: "demo",
   summary: "the whole system live: the diamond lab with traffic, the collector and the UI (npm start)",
-  help: `usage: ioam demo [--emulate] [--listen HOST:PORT] [--rate N] [--db FILE] [--duration SECONDS] [--jaeger URL]
-
-Runs examples/diamond.yaml's domain (h1 — r1 — {r2, r3} — r4 — h2) with continuous traffic
-(--rate packets/s, default 200), the collector storing every journey in SQLite (a temporary
-database, or --db FILE to keep it) and the UI over it, then prints the URL and a live summary:
-journeys stored, their rate, the paths and their latency. As root the diamond is a real lab
-(network namespaces, kernel transit at r2/r3, the userspace data plane at r1/r4); without root,
-or with --emulate, it runs in this process. Ctrl-C (or --duration) stops it and removes
-everything it made. This is what npm start runs.
-
-Examples:
-  ioam demo
-  ioam demo --emulate --listen 127.0.0.1:0 --duration 30`,
-  flags: { values: ["listen", "rate", "db", "duration", "jaeger"], booleans: ["emulate"] },
+  description: `Runs examples/diamond.yaml (h1 — r1 — {r2, r3} — r4 — h2) with continuous traffic (--rate
+packets/s), the collector storing every journey in SQLite (a temporary database, or --db FILE
+to keep it) and the UI over it, then prints the URL and a live summary: journeys stored, their
+rate, the paths and their latency (--json: one JSON object per line instead). As root the
+diamond is a real lab (network namespaces, kernel nodes, the collector reading their
+ioam6_events); without root, or with --emulate, the same lab runs in this process on the
+engine. Ctrl-C (or --duration) stops it and removes everything it made. npm start runs this.`,
+  forms: [{ words: "", flags: ["emulate", "listen", "rate", "db", "duration", "jaeger", "json"] }],
+  flags: [
+    { name: "emulate", help: "run the lab in this process even as root" },
+    { name: "listen", help: "where the UI listens (default 127.0.0.1:8464, any free port when taken)", value: { placeholder: "HOST:PORT", spec: V.text("an address and port, e.g. 127.0.0.1:0") } },
+    { name: "rate", help: "packets per second h1 sends to h2", value: { placeholder: "N", spec: V.count("packets per second", 20_000n), default: "200" } },
+    { name: "db", help: "keep the journeys in this database (default: a temporary one, removed at the end)", value: { placeholder: "FILE", spec: V.outfile("a SQLite database") } },
+    { name: "duration", help: "stop after this many seconds (default: at Ctrl-C)", value: { placeholder: "SECONDS", spec: V.count("seconds", 86_400n) } },
+    { name: "jaeger", help: "link journeys with an application trace to this Jaeger UI", value: { placeholder: "URL", spec: V.text("an http(s) URL, e.g. http://127.0.0.1:16686") } },
+    { name: "json", help: "print the URL and each summary as JSON lines" },
+  ],
+  values: {},
+  examples: [
+    { cmd: "ioam demo" },
+    { cmd: "ioam demo --emulate --listen 127.0.0.1:0 --duration 2", runnable: true },
+    { cmd: "ioam demo --json --duration 10 | jq .journeys" },
+  ],
   run,
 };

@@ -5,125 +5,108 @@ import { LINKTYPE, wrapIpv6 } from "../../capture/link-type.js";
 import { openPcapWriter, openPcapngWriter } from "../../capture/writer.js";
 import { type PacketSpec, type UpperSpec, buildPacket } from "../../wire/build.js";
 import { UsageError } from "../../errors.js";
-import { bytesToHex, hexToBytes } from "../../wire/hex.js";
-import { parseIpv6Address } from "../../wire/ipv6-address.js";
-import { parseOptionWords } from "../../wire/ioam/option-words.js";
-import { decodePacket, encodePacket } from "../../wire/packet.js";
-import { packetFromJson } from "../../wire/json/record-from-json.js";
+import { bytesToHex } from "../../wire/hex.js";
+import { OPTION_PHRASES, parseOptionWords } from "../../wire/ioam/option-words.js";
+import { decodePacket } from "../../wire/packet.js";
 import { packetToJson } from "../../wire/json/record-json.js";
-import { type ParsedArgs, intFlag } from "../args.js";
-import type { Command } from "../command.js";
-import { OutputBuffer } from "../output.js";
-import { readTextInput } from "../stdin.js";
-
-const HELP = `usage: ioam encode --src ADDR --dst ADDR [--hop-limit N] [--flow-label N] [--tclass N]
-                   [--payload icmp-echo|udp|tcp|none] [--sport N] [--dport N] [--data TEXT|0xHEX]
-                   [--count N] [--pcap FILE [--link raw|ethernet|sll|sll2]] OPTION...
-       ioam encode --from-json FILE|- [--pcap FILE]
-
-Builds IPv6 packets carrying IOAM options, laid out and padded as Linux does, with a
-valid upper-layer checksum. Prints one hex line per packet (--json: the decoded record),
-or writes a pcap (.pcap) or pcapng (.pcapng) file.
-
-OPTION (any number, any order of keywords within each):
-  trace prealloc|incremental type T ns N size S [flags loopback,active]
-  pot ns N [type P] [random R] [cumulative C]
-  e2e ns N type T [seq S] [ts SEC[.FRAC]]
-  dex ns N type T [flowid F] [seq [S]]
-  ... [in hop|dest] [opttype 0x31|0x11]     override RFC 9486's placement
---from-json rebuilds packets from 'ioam decode --json --payload' records (one per line).
---count N   builds N packets, the ICMPv6 sequence / UDP source port counting up.
-
-Examples:
-  ioam encode --src 2001:db8::1 --dst 2001:db8::2 trace prealloc type 0x800000 ns 123 size 12
-  ioam encode --src 2001:db8::1 --dst 2001:db8::2 --payload udp --dport 4789 \\
-      trace prealloc type 0xf00000 ns 1 size 32 e2e ns 1 type 0x4000 seq 7 --pcap out.pcapng`;
+import type { Parsed } from "../args.js";
+import { hexArg } from "../hex-arg.js";
+import { OutputBuffer, Progress } from "../output.js";
+import type { CommandSpec } from "../spec.js";
+import { V } from "../values.js";
+import { packetsFromJson } from "./encode-from-json.js";
+import { OPTION_VALUES } from "./option-values.js";
 
 const LINKS: Record<string, number> = { raw: LINKTYPE.RAW, ethernet: LINKTYPE.ETHERNET, sll: LINKTYPE.LINUX_SLL, sll2: LINKTYPE.LINUX_SLL2 };
 
-function dataFlag(a: ParsedArgs): Uint8Array {
-  const d = a.flags.get("data");
+function dataFlag(a: Parsed): Uint8Array {
+  const d = a.text("data");
   if (d === undefined) return new TextEncoder().encode("ioam");
-  if (d.startsWith("0x")) {
-    const b = hexToBytes(d);
-    if (!b) throw new UsageError(`--data "${d}" is not hex`);
-    return b;
-  }
-  return new TextEncoder().encode(d);
+  return /^0x/i.test(d) ? hexArg(d, "--data") : new TextEncoder().encode(d);
 }
 
-function upperSpec(a: ParsedArgs, i: number): UpperSpec {
-  const kind = a.flags.get("payload") ?? "icmp-echo";
-  const data = dataFlag(a);
+function upperSpec(a: Parsed, i: number): UpperSpec {
+  const kind = a.text("payload")!;
   switch (kind) {
-    case "icmp-echo": return { kind, id: intFlag(a, "id", 0x1234, 0, 0xffff), seq: (i + 1) & 0xffff, data };
-    case "udp": return { kind, srcPort: (intFlag(a, "sport", 49152, 0, 0xffff) + i) & 0xffff, dstPort: intFlag(a, "dport", 9, 0, 0xffff), data };
-    case "tcp": return { kind, srcPort: (intFlag(a, "sport", 49152, 0, 0xffff) + i) & 0xffff, dstPort: intFlag(a, "dport", 80, 0, 0xffff) };
-    case "none": return { kind };
-    default: throw new UsageError(`--payload "${kind}" is not one of icmp-echo, udp, tcp, none`);
+    case "icmp-echo": return { kind, id: a.num("id"), seq: (i + 1) & 0xffff, data: dataFlag(a) };
+    case "udp": return { kind, srcPort: (a.num("sport") + i) & 0xffff, dstPort: a.has("dport") ? a.num("dport") : 9, data: dataFlag(a) };
+    case "tcp": return { kind, srcPort: (a.num("sport") + i) & 0xffff, dstPort: a.has("dport") ? a.num("dport") : 80 };
+    default: return { kind: "none" };
   }
 }
 
-function specFor(a: ParsedArgs, i: number): PacketSpec {
-  const src = a.flags.get("src");
-  const dst = a.flags.get("dst");
-  if (!src || !dst) throw new UsageError("encode needs --src and --dst (or --from-json)");
-  for (const [name, v] of [["src", src], ["dst", dst]] as const) {
-    if (!parseIpv6Address(v)) throw new UsageError(`--${name} "${v}" is not an IPv6 address`);
-  }
-  return {
-    src,
-    dst,
-    hopLimit: intFlag(a, "hop-limit", 64, 0, 255),
-    flowLabel: intFlag(a, "flow-label", 0, 0, 0xfffff),
-    trafficClass: intFlag(a, "tclass", 0, 0, 255),
-    options: parseOptionWords(a.positional),
-    upper: upperSpec(a, i),
-  };
-}
-
-async function packetsFromJson(path: string): Promise<Uint8Array[]> {
-  const text = await readTextInput(path);
-  return text.split("\n").filter((l) => l.trim()).map((line, i) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      throw new UsageError(`${path}:${i + 1}: not JSON`);
-    }
-    return encodePacket(packetFromJson(json));
-  });
+function specsFor(a: Parsed): PacketSpec[] {
+  if (a.words.length === 0) throw new UsageError("encode needs at least one IOAM option, e.g. trace prealloc type 0x800000 ns 123 size 12 (see ioam encode --help)");
+  const options = parseOptionWords(a.words);
+  const base = { src: a.text("src")!, dst: a.text("dst")!, hopLimit: a.num("hop-limit"), flowLabel: a.num("flow-label"), trafficClass: a.num("tclass"), options };
+  return Array.from({ length: a.num("count") }, (_, i) => ({ ...base, upper: upperSpec(a, i) }));
 }
 
 async function writeCapture(path: string, linkName: string, packets: Uint8Array[]): Promise<void> {
-  const linkType = LINKS[linkName];
-  if (linkType === undefined) throw new UsageError(`--link "${linkName}" is not one of ${Object.keys(LINKS).join(", ")}`);
+  const linkType = LINKS[linkName]!;
   const w = path.endsWith(".pcapng") ? await openPcapngWriter(path, { interfaces: [{ linkType, tsResolutionNs: true }] }) : await openPcapWriter(path, { linkType, nanosecond: true });
   const now = Date.now();
   packets.forEach((p, i) => w.write({ tsSec: Math.floor(now / 1000), tsNsec: ((now % 1000) * 1e6 + i * 1000) % 1e9, data: wrapIpv6(linkType, p) }));
   await w.close();
 }
 
-async function run(a: ParsedArgs): Promise<number> {
-  const fromJson = a.flags.get("from-json");
-  const count = intFlag(a, "count", 1, 1, 10_000_000);
-  const packets = fromJson !== undefined ? await packetsFromJson(fromJson) : Array.from({ length: count }, (_, i) => buildPacket(specFor(a, i)));
-  const pcap = a.flags.get("pcap");
+/** Builds every packet, with progress on a terminal for large counts. */
+function build(a: Parsed): Uint8Array[] {
+  const progress = new Progress("built");
+  const packets = specsFor(a).map((s, i) => (progress.tick(i + 1), buildPacket(s)));
+  progress.done();
+  return packets;
+}
+
+async function run(a: Parsed): Promise<number> {
+  const packets = a.has("from-json") ? await packetsFromJson(a.text("from-json")!) : build(a);
+  const pcap = a.text("pcap");
   if (pcap !== undefined) {
-    await writeCapture(pcap, a.flags.get("link") ?? "raw", packets);
+    await writeCapture(pcap, a.text("link")!, packets);
     process.stderr.write(`wrote ${packets.length} packet${packets.length === 1 ? "" : "s"} to ${pcap}\n`);
     return 0;
   }
   const out = new OutputBuffer();
-  for (const p of packets) out.line(a.booleans.has("json") ? packetToJson(decodePacket(p)) : bytesToHex(p));
-  await out.flush();
+  for (const p of packets) out.line(a.has("json") ? packetToJson(decodePacket(p)) : bytesToHex(p));
+  await out.close();
   return 0;
 }
 
-export const encodeCommand: Command = {
+const OUT_FLAGS = ["pcap", "link", "json"] as const;
+
+export const encodeCommand: CommandSpec = {
   name: "encode",
   summary: "build IPv6 packets with IOAM options (hex, JSON or pcap)",
-  help: HELP,
-  flags: { values: ["src", "dst", "hop-limit", "flow-label", "tclass", "payload", "sport", "dport", "id", "data", "count", "pcap", "link", "from-json"] },
+  description: `Builds IPv6 packets carrying IOAM options, laid out and padded as Linux does, with a valid
+upper-layer checksum. Prints one hex line per packet (--json: the decoded record), or writes
+a pcap (.pcap) or pcapng (.pcapng) file. --from-json rebuilds packets from
+'ioam decode --json --payload' records (one per line), byte for byte.`,
+  forms: [
+    { words: "OPTION...", phrases: OPTION_PHRASES, flags: ["src", "dst", "hop-limit", "flow-label", "tclass", "payload", "sport", "dport", "id", "data", "count", ...OUT_FLAGS], required: ["src", "dst"] },
+    { whenFlag: "from-json", words: "", flags: ["from-json", ...OUT_FLAGS], required: ["from-json"] },
+  ],
+  flags: [
+    { name: "src", help: "source address", value: { placeholder: "ADDR", spec: V.ipv6("an IPv6 address") } },
+    { name: "dst", help: "destination address", value: { placeholder: "ADDR", spec: V.ipv6("an IPv6 address") } },
+    { name: "hop-limit", help: "IPv6 Hop Limit", value: { placeholder: "N", spec: V.u8("hops"), default: "64" } },
+    { name: "flow-label", help: "IPv6 Flow Label", value: { placeholder: "N", spec: V.num("flow label", 0xfffffn), default: "0" } },
+    { name: "tclass", help: "IPv6 Traffic Class", value: { placeholder: "N", spec: V.u8("traffic class"), default: "0" } },
+    { name: "payload", help: "the upper layer after the IOAM headers", value: { placeholder: "KIND", spec: V.choice("upper layer", ["icmp-echo", "udp", "tcp", "none"]), default: "icmp-echo" } },
+    { name: "sport", help: "UDP/TCP source port (counts up with --count)", value: { placeholder: "N", spec: V.u16("port"), default: "49152" }, onlyWith: { flag: "payload", values: ["udp", "tcp"], default: "icmp-echo" } },
+    { name: "dport", help: "UDP/TCP destination port (default 9, discard, for udp; 80 for tcp)", value: { placeholder: "N", spec: V.u16("port") }, onlyWith: { flag: "payload", values: ["udp", "tcp"], default: "icmp-echo" } },
+    { name: "id", help: "ICMPv6 echo identifier", value: { placeholder: "N", spec: V.u16("identifier"), default: "0x1234" }, onlyWith: { flag: "payload", values: ["icmp-echo"], default: "icmp-echo" } },
+    { name: "data", help: 'echo or UDP data: text, or 0x and hex (default "ioam")', value: { placeholder: "DATA", spec: V.text("text or 0x hex") }, onlyWith: { flag: "payload", values: ["icmp-echo", "udp"], default: "icmp-echo" } },
+    { name: "count", help: "build N packets, the ICMPv6 sequence / source port counting up", value: { placeholder: "N", spec: V.count("packets"), default: "1" } },
+    { name: "pcap", help: "write a capture instead of hex: pcapng if FILE ends in .pcapng, else pcap", value: { placeholder: "FILE", spec: V.outfile("a file to write") } },
+    { name: "link", help: "link type of the capture", value: { placeholder: "LINK", spec: V.choice("link type", Object.keys(LINKS)), default: "raw" }, onlyWith: { flag: "pcap" } },
+    { name: "json", help: "print the decoded record of each packet instead of hex", notWith: ["pcap"] },
+    { name: "from-json", help: "rebuild packets from decode --json --payload records; - reads standard input", value: { placeholder: "FILE", spec: V.file("a file of records or -") } },
+  ],
+  values: OPTION_VALUES,
+  examples: [
+    { cmd: "ioam encode --src 2001:db8::1 --dst 2001:db8::2 trace prealloc type 0x800000 ns 123 size 12", runnable: true },
+    { cmd: "ioam encode --src 2001:db8::1 --dst 2001:db8::2 --payload udp trace prealloc type 0xf00000 ns 1 size 32 e2e ns 1 type 0x4000 seq 7 --pcap /tmp/ioam-example.pcapng", runnable: true },
+    { cmd: "ioam decode --json --payload --pcap samples/ioam-trace.pcapng | ioam encode --from-json -", runnable: true },
+  ],
   run,
 };

@@ -7,8 +7,9 @@ import type { Ioam6TraceEvent } from "../../linux/netlink/ioam6-family.js";
 import { decodeTraceBody } from "../../wire/ioam/trace.js";
 import { JsonBytes } from "../../wire/json/json-bytes.js";
 import { writeList, writeNode } from "../../wire/json/record-json.js";
-import { type ParsedArgs, intFlag } from "../args.js";
-import type { Command } from "../command.js";
+import type { Parsed } from "../args.js";
+import type { CommandSpec } from "../spec.js";
+import { V } from "../values.js";
 import { traceEventLine } from "../format-ioam6.js";
 import { withIoam6 } from "../ioam6-session.js";
 
@@ -42,10 +43,10 @@ export function traceEventJson(e: Ioam6TraceEvent, now: number): string {
   return w.toString();
 }
 
-async function run(a: ParsedArgs): Promise<number> {
-  if (a.positional.length) throw new UsageError(`monitor takes no arguments (got "${a.positional[0]}")`);
-  const count = intFlag(a, "count", 0, 0);
-  const json = a.booleans.has("json");
+async function run(a: Parsed): Promise<number> {
+  if (a.words.length) throw new UsageError(`monitor takes no arguments (got "${a.words[0]}")`);
+  const count = a.has("count") ? a.num("count") : 0;
+  const json = a.has("json");
   return withIoam6(
     (c) =>
       new Promise<number>((resolve) => {
@@ -62,19 +63,19 @@ async function run(a: ParsedArgs): Promise<number> {
   );
 }
 
-export const monitorCommand: Command = {
+export const monitorCommand: CommandSpec = {
   name: "monitor",
   summary: "print the kernel's IOAM trace events (as ip ioam monitor; --json records)",
-  help: `usage: ioam [--netns NAME] monitor [--json] [--count N]
-
-Subscribes to the IOAM6 Generic Netlink group ioam6_events (Linux ≥ 6.9) and prints one line
+  description: `Subscribes to the IOAM6 Generic Netlink group ioam6_events (Linux >= 6.9) and prints one line
 per IOAM trace the kernel processed on an interface with ioam6_enabled=1, as ip ioam monitor
 does; --json prints canonical records (source "kernel-event", nodes decoded). Stops on
-Ctrl-C, or after N events with --count.
-
-Examples:
-  ioam --netns r2 monitor
-  ioam monitor --json --count 10 | jq .option.nodes`,
-  flags: { values: ["count"] },
+Ctrl-C, or after N events with --count.`,
+  forms: [{ words: "", flags: ["json", "count"], kernel: true }],
+  flags: [
+    { name: "json", help: "one canonical record per event, one per line" },
+    { name: "count", help: "stop after N events", value: { placeholder: "N", spec: V.count("events", 0xffffffffn) } },
+  ],
+  values: {},
+  examples: [{ cmd: "ioam --netns r2 monitor" }, { cmd: "ioam monitor --json --count 10 | jq .option.nodes" }],
   run,
 };

@@ -4,10 +4,12 @@
 import { RouteClient } from "../../linux/rtnetlink/route-client.js";
 import { parseRouteWords } from "../../linux/route-spec.js";
 import { UsageError } from "../../errors.js";
-import type { ParsedArgs } from "../args.js";
-import type { Command } from "../command.js";
+import type { Parsed } from "../args.js";
 import { inMainTable, isIoam6Route, routeJson, routeLine } from "../format-route.js";
 import { OutputBuffer } from "../output.js";
+import type { CommandSpec } from "../spec.js";
+import { V } from "../values.js";
+import { TRACE_VALUES } from "./option-values.js";
 
 async function withRoutes<T>(fn: (c: RouteClient) => Promise<T>): Promise<T> {
   const c = RouteClient.open();
@@ -18,46 +20,34 @@ async function withRoutes<T>(fn: (c: RouteClient) => Promise<T>): Promise<T> {
   }
 }
 
-async function show(a: ParsedArgs, words: string[]): Promise<number> {
-  if (words.length > 0) throw new UsageError(`route show: unexpected word "${words[0]}" (show takes --all and --json)`);
-  const all = a.booleans.has("all");
+async function show(a: Parsed): Promise<number> {
+  if (a.words.length > 0) throw new UsageError(`route show: unexpected word "${a.words[0]}" (show takes --all and --json)`);
+  const all = a.has("all");
   const [routes, names] = await withRoutes(async (c) => [await c.routes(), await c.linkNames()] as const);
   const shown = routes.filter((r) => inMainTable(r) && (all || isIoam6Route(r)));
   const out = new OutputBuffer();
-  if (a.booleans.has("json")) out.line(JSON.stringify(shown.map((r) => routeJson(r, names))));
+  if (a.has("json")) out.line(JSON.stringify(shown.map((r) => routeJson(r, names))));
   else for (const r of shown) out.line(routeLine(r, names));
-  await out.flush();
+  await out.close();
   return 0;
 }
 
-async function routeRun(a: ParsedArgs): Promise<number> {
-  const [verb, ...words] = a.positional;
-  switch (verb) {
-    case undefined:
-    case "show":
-    case "list":
-      return show(a, words);
-    case "add":
-    case "del": {
-      const { spec, order } = parseRouteWords(words, verb);
-      await withRoutes((c) => c.change(verb, spec, order));
-      return 0;
-    }
-    default:
-      throw new UsageError(`unknown route command "${verb}" (show, add, del)`);
+async function routeRun(a: Parsed): Promise<number> {
+  const verb = a.form.verb;
+  if (verb === "add" || verb === "del") {
+    const { spec, order } = parseRouteWords(a.words, verb);
+    await withRoutes((c) => c.change(verb, spec, order));
+    return 0;
   }
+  return show(a);
 }
 
-export const routeCommand: Command = {
+const ENCAP = "encap ioam6 [freq K/N] [mode inline|encap|auto] [tunsrc ADDR] [tundst ADDR] trace prealloc type TYPE ns NS size SIZE";
+
+export const routeCommand: CommandSpec = {
   name: "route",
   summary: "add, delete, show IPv6 routes that insert IOAM (as ip -6 route … encap ioam6)",
-  help: `usage: ioam [--netns NAME] route add PREFIX encap ioam6 [freq K/N] [mode inline|encap|auto]
-                 [tunsrc ADDR] [tundst ADDR] trace prealloc type TYPE ns NS size SIZE
-                 [via ADDR] [dev NAME] [metric N]
-       ioam [--netns NAME] route del PREFIX [encap ioam6 …] [via ADDR] [dev NAME] [metric N]
-       ioam [--netns NAME] route show [--all] [--json]
-
-Routes whose packets get an IOAM Pre-allocated Trace from the kernel's ioam6 lightweight
+  description: `Routes whose packets get an IOAM Pre-allocated Trace from the kernel's ioam6 lightweight
 tunnel, with ip -6 route's words (accepted in any order) and output. ioam talks to the kernel
 over rtnetlink itself; it never runs ip.
 
@@ -66,20 +56,35 @@ over rtnetlink itself; it never runs ip.
              toward tundst; auto: inline for local packets, encap for forwarded ones
   tunsrc     outer source for encap/auto (Linux >= 6.12; default: the kernel picks one)
   tundst     outer destination, required for encap and auto
-  type       24-bit IOAM trace type (bit 0 = 0x800000); bits 12-21 and 23 are refused
-  ns         IOAM namespace (0-65535);  size  node data bytes, a multiple of 4 up to 244
+  type       bits 12-21 and 23 are refused; size is a multiple of 4 up to 244
 
 show lists the ioam6 routes of the main table; --all lists every route there, as
 ip -6 route show does (ioam prints encap details for ioam6 only).
 
 Kernels built without CONFIG_IPV6_IOAM6_LWTUNNEL refuse these routes (EOPNOTSUPP); nothing is
-added, and ioam says so. ioamkit's userspace data plane (\`ioam node run\`) does the job there.
-
-Examples:
-  ioam route add 2001:db8:2::/64 encap ioam6 trace prealloc type 0x800000 ns 123 size 12 dev veth0
-  ioam route add 2001:db8:3::/64 encap ioam6 freq 1/10 mode encap tundst 2001:db8:3::1 \\
-      trace prealloc type 0xf00000 ns 1 size 64 via 2001:db8:1::2 dev veth0
-  ioam --netns r1 route show`,
-  flags: { booleans: ["all"] },
+added, and ioam says so. ioamkit's userspace data plane (ioam node run) does the job there.`,
+  forms: [
+    { verb: "show", aliases: ["list"], isDefault: true, words: "", flags: ["all", "json"], kernel: true },
+    { verb: "add", words: `PREFIX ${ENCAP} [via ADDR] [dev DEV] [metric N]`, flags: [], kernel: true },
+    { verb: "del", words: `PREFIX [${ENCAP}] [via ADDR] [dev DEV] [metric N]`, flags: [], kernel: true },
+  ],
+  flags: [
+    { name: "all", help: "every route of the main table, not only ioam6 ones" },
+    { name: "json", help: "print a JSON array" },
+  ],
+  values: {
+    PREFIX: { kind: "prefix", help: "ADDR/LEN, ADDR, or default" },
+    "K/N": { kind: "ratio", help: "K of every N packets, decimal, 1 <= K <= N <= 1000000" },
+    ADDR: V.ipv6("an IPv6 address"),
+    ...TRACE_VALUES,
+    SIZE: V.num("node data bytes, a multiple of 4", 244n, 4n),
+    DEV: V.dev,
+    N: V.u32("route metric"),
+  },
+  examples: [
+    { cmd: "ioam route add 2001:db8:2::/64 encap ioam6 trace prealloc type 0x800000 ns 123 size 12 dev veth0" },
+    { cmd: "ioam route add 2001:db8:3::/64 encap ioam6 freq 1/10 mode encap tundst 2001:db8:3::1 trace prealloc type 0xf00000 ns 1 size 64 via 2001:db8:1::2 dev veth0" },
+    { cmd: "ioam --netns r1 route show --json" },
+  ],
   run: routeRun,
 };

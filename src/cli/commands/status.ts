@@ -9,8 +9,8 @@ import { RouteClient } from "../../linux/rtnetlink/route-client.js";
 import { inMainTable, isIoam6Route, routeJson, routeLine } from "../format-route.js";
 import { bytesToHex0x } from "../../wire/hex.js";
 import { UsageError } from "../../errors.js";
-import type { ParsedArgs } from "../args.js";
-import type { Command } from "../command.js";
+import type { Parsed } from "../args.js";
+import type { CommandSpec } from "../spec.js";
 import { namespaceLine, schemaLine } from "../format-ioam6.js";
 import { interfaceLine } from "./link.js";
 import { OutputBuffer } from "../output.js";
@@ -23,15 +23,15 @@ async function openClient(): Promise<Ioam6Client | null> {
   }
 }
 
-async function run(a: ParsedArgs): Promise<number> {
-  if (a.positional.length) throw new UsageError(`status takes no arguments (got "${a.positional[0]}")`);
+async function run(a: Parsed): Promise<number> {
+  if (a.words.length) throw new UsageError(`status takes no arguments (got "${a.words[0]}")`);
   const client = await openClient();
   try {
     const features = probeFeatures(client);
     const { state, denied } = client ? await readState(client) : { state: null, denied: undefined };
     const routes = await ioam6Routes();
     const out = new OutputBuffer();
-    if (a.booleans.has("json")) {
+    if (a.has("json")) {
       out.line(JSON.stringify({
         node: state && { id: state.node.id, wide: "0x" + state.node.wide.toString(16) },
         interfaces: state && [...state.interfaces].map(([ifname, i]) => ({ ifname, ...i })),
@@ -42,7 +42,7 @@ async function run(a: ParsedArgs): Promise<number> {
         features,
       }));
     } else writeHuman(out, state, denied, routes.lines, features);
-    await out.flush();
+    await out.close();
     return 0;
   } finally {
     client?.close();
@@ -95,19 +95,17 @@ function writeHuman(out: OutputBuffer, state: State | null, denied: string | und
   for (const f of features) out.line(`  ${f.name.padEnd(width)}  ${f.state.padEnd(7)}  ${f.source}: ${f.consequence}`);
 }
 
-export const statusCommand: Command = {
+export const statusCommand: CommandSpec = {
   name: "status",
   summary: "everything IOAM in a network namespace: ids, interfaces, namespaces, schemas, kernel features",
-  help: `usage: ioam [--netns NAME] status [--json]
-
-One view of a node's IOAM: node ids, every interface's enable state and ids, IOAM namespaces
-and schemas (as ip ioam shows them), encap ioam6 routes (as ip -6 route shows them), and which kernel features are present or missing —
-transit, Generic Netlink, events, the encap ioam6 lwtunnel, NFQUEUE — with the consequence
-of each.
-
-Examples:
-  ioam status
-  ioam --netns r1 status --json | jq .features`,
-  flags: {},
+  description: `One view of a node's IOAM: node ids, every interface's enable state and ids, IOAM namespaces
+and schemas (as ip ioam shows them), encap ioam6 routes (as ip -6 route shows them), and which
+kernel features are present or missing (transit, Generic Netlink, events, the encap ioam6
+lwtunnel, NFQUEUE) with the consequence of each. Without root, the IOAM namespaces and
+schemas are not shown (the kernel refuses to list them) and status says so.`,
+  forms: [{ words: "", flags: ["json"], kernel: true }],
+  flags: [{ name: "json", help: "print one JSON object" }],
+  values: {},
+  examples: [{ cmd: "ioam status", runnable: true }, { cmd: "ioam --netns r1 status --json | jq .features" }],
   run,
 };

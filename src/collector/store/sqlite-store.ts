@@ -114,8 +114,9 @@ export class SqliteStore extends SqliteQueries implements Store {
 
   private insertJourney(j: Journey, pathId: number): boolean {
     const ctx = journeyTraceContext(j.hops);
-    const pos = j.positions?.length ? Math.min(...j.positions) : null;
-    const origin = pos === null ? null : this.originId(j.at[0]!);
+    const first = j.positions?.length ? j.positions.indexOf(Math.min(...j.positions)) : -1;
+    const pos = first < 0 ? null : j.positions![first]!;
+    const origin = first < 0 ? null : this.originId(j.positionsAt?.[first] ?? j.at[0]!);
     const seq = j.e2eSeq !== undefined ? String(j.e2eSeq) : j.dexSeq !== undefined ? `${j.dexFlowId ?? ""}:${j.dexSeq}` : null;
     const r = this.st.journey.run(j.time, j.timeSource, pathId, j.traceType, j.joinedBy, j.observations, j.at.join(","), j.source, j.overflow ? 1 : 0, encodeHops(j.hops, j.traceType), j.flow ? JSON.stringify(j.flow) : null, seq, origin, pos, ctx?.traceId ?? null, ctx?.spanId ?? null);
     return r.changes > 0;

@@ -1,12 +1,13 @@
 // The `ioam apply` file: a YAML description of the IOAM state one node should have. Parsed
 // into DesiredState with the file:line of every item, so each error names where it stands.
 // Sections that are absent are left alone; `namespaces` and `schemas`, when present, are the
-// complete sets (others are deleted). See README "ioam apply".
+// complete sets (others are deleted). Numbers are YAML 1.2 integers (010 is ten, 0o10 eight,
+// 0x10 sixteen), as the file's own language reads them; option words inside dataplane strings
+// follow the command line's rule (wire/number-text.ts). See docs/cli.md "Numbers".
 
 import { LineCounter, type Node, type Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { ConfigError } from "../../errors.js";
 import { parseOptionWords } from "../../wire/ioam/option-words.js";
-import { parseUintBig } from "../../wire/number-text.js";
 import { IF_ID_MAX, IF_ID_WIDE_MAX, NODE_ID_MAX, NODE_ID_WIDE_MAX, type InterfaceIoam, type NodeIds } from "../ioam6-sysctl.js";
 import { MAX_SCHEMA_DATA } from "../netlink/ioam6-family.js";
 
@@ -36,14 +37,19 @@ export interface DesiredState {
 }
 
 const TOP = ["version", "node", "interfaces", "namespaces", "schemas", "dataplane"] as const;
-const DATAPLANE = ["encap", "decap", "pot", "e2e", "dex"] as const;
+const DATAPLANE = ["encap", "decap", "pot", "e2e", "dex", "transit"] as const;
 
-class Reader {
+/**
+ * Reads values out of a parsed YAML document, each error naming file:line and the item's path.
+ * `prefix` is put before every path in messages (a lab names the node whose block it reads).
+ */
+export class YamlReader {
   readonly where = new Map<string, string>();
   constructor(
     readonly file: string,
     private readonly lines: LineCounter,
     private readonly source: string,
+    private readonly prefix = "",
   ) {}
 
   /** The node's text as written in the file. */
@@ -58,7 +64,7 @@ class Reader {
   }
 
   fail(node: Node | null | undefined, path: string, message: string): never {
-    throw new ConfigError(`${this.at(node)}: ${path}`, message);
+    throw new ConfigError(`${this.at(node)}: ${this.prefix}${path}`, message);
   }
 
   map(node: unknown, path: string): YAMLMap {
@@ -79,11 +85,14 @@ class Reader {
     });
   }
 
+  /** A YAML 1.2 integer from 0 to max (the document is parsed with intAsBigInt). */
   uint(node: Node | null, path: string, max: bigint): bigint {
     const v = isScalar(node) ? node.value : undefined;
-    const n = typeof v === "bigint" ? v : typeof v === "number" && Number.isInteger(v) ? BigInt(v) : typeof v === "string" ? parseUintBig(v, max) : undefined;
-    if (n === undefined || n < 0n || n > max) this.fail(node, path, `expected an integer from 0 to ${max} (0x… hex allowed), got ${node ? String(isScalar(node) ? node.value : "a structure") : "nothing"}`);
-    return n;
+    const n = typeof v === "bigint" ? v : typeof v === "number" && Number.isInteger(v) ? BigInt(v) : undefined;
+    if (n !== undefined && n >= 0n && n <= max) return n;
+    const expected = `expected an integer from 0 to ${max} (YAML 1.2: decimal, 0x hex, 0o octal)`;
+    if (typeof v === "string") this.fail(node, path, `${expected}, got the string "${v}"${/^(0[xXoO])?[0-9a-fA-F]+$/.test(v) ? ": remove the quotes" : ""}`);
+    this.fail(node, path, `${expected}, got ${node ? (isScalar(node) ? this.sourceOf(node) : "a structure") : "nothing"}`);
   }
 
   num(node: Node | null, path: string, max: number): number {
@@ -113,10 +122,24 @@ export function parseApplyDocument(text: string, file: string): DesiredState {
     const pos = lines.linePos(bad.pos[0]);
     throw new ConfigError(`${file}:${pos.line}:${pos.col}`, `malformed YAML: ${bad.message.split("\n")[0]}`);
   }
-  const r = new Reader(file, lines, text);
-  const out: DesiredState = { file, dataplane: [], where: r.where };
-  for (const [key, value, keyNode] of r.entries(r.map(doc.contents, ""), "", TOP)) {
-    if (key === "version" && r.num(value, "version", 1) !== 1) r.fail(keyNode, "version", "only version 1 is known");
+  const r = new YamlReader(file, lines, text);
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    throw new ConfigError(file, "the file is empty; an apply file starts with version: 1 (see ioam apply --help)");
+  }
+  const top = r.entries(r.map(doc.contents, ""), "", TOP);
+  if (!top.some(([key]) => key === "version")) throw new ConfigError(`${file}:1`, "version: missing; an apply file starts with version: 1, so that a later format is never misread");
+  return readApplyMapping(r, doc.contents);
+}
+
+/**
+ * The apply format read from a node of an already parsed YAML document (a whole apply file, or
+ * a lab's per-node `ioam:` block, which needs no version: its topology file has one), so that
+ * every file:line is the line in the file that holds it.
+ */
+export function readApplyMapping(r: YamlReader, contents: unknown): DesiredState {
+  const out: DesiredState = { file: r.file, dataplane: [], where: r.where };
+  for (const [key, value, keyNode] of r.entries(r.map(contents, ""), "", TOP)) {
+    if (key === "version" && r.num(value, "version", 0xffffffff) !== 1) r.fail(keyNode, "version", "only version 1 is known");
     if (key === "node") out.node = readNode(r, value);
     if (key === "interfaces") out.interfaces = readInterfaces(r, value);
     if (key === "namespaces") out.namespaces = readNamespaces(r, value);
@@ -126,7 +149,7 @@ export function parseApplyDocument(text: string, file: string): DesiredState {
   return out;
 }
 
-function readNode(r: Reader, value: Node | null): Partial<NodeIds> {
+function readNode(r: YamlReader, value: Node | null): Partial<NodeIds> {
   const node: Partial<NodeIds> = {};
   for (const [k, v] of r.entries(r.map(value, "node"), "node", ["id", "wide"])) {
     if (k === "id") node.id = r.num(v, "node.id", NODE_ID_MAX);
@@ -135,7 +158,7 @@ function readNode(r: Reader, value: Node | null): Partial<NodeIds> {
   return node;
 }
 
-function readInterfaces(r: Reader, value: Node | null): Map<string, InterfaceChange> {
+function readInterfaces(r: YamlReader, value: Node | null): Map<string, InterfaceChange> {
   const out = new Map<string, InterfaceChange>();
   for (const [dev, v, keyNode] of r.entries(r.map(value, "interfaces"), "interfaces")) {
     if (!/^[^\s/]{1,15}$/.test(dev) || dev === "all" || dev === "default") r.fail(keyNode, `interfaces.${dev}`, "not an interface name");
@@ -151,7 +174,7 @@ function readInterfaces(r: Reader, value: Node | null): Map<string, InterfaceCha
   return out;
 }
 
-function readNamespaces(r: Reader, value: Node | null): Map<number, NamespaceWant> {
+function readNamespaces(r: YamlReader, value: Node | null): Map<number, NamespaceWant> {
   const out = new Map<number, NamespaceWant>();
   for (const [key, v, keyNode] of r.entries(r.map(value, "namespaces"), "namespaces")) {
     const id = r.num(keyNode, `namespaces.${key}`, 0xffff);
@@ -167,7 +190,7 @@ function readNamespaces(r: Reader, value: Node | null): Map<number, NamespaceWan
   return out;
 }
 
-function readSchemas(r: Reader, value: Node | null): Map<number, Uint8Array> {
+function readSchemas(r: YamlReader, value: Node | null): Map<number, Uint8Array> {
   const out = new Map<number, Uint8Array>();
   for (const [key, v, keyNode] of r.entries(r.map(value, "schemas"), "schemas")) {
     const id = r.num(keyNode, `schemas.${key}`, 0xffffffff);
@@ -186,7 +209,7 @@ function readSchemas(r: Reader, value: Node | null): Map<number, Uint8Array> {
 }
 
 /** Data-plane items are checked for form (their option words must parse) and listed. */
-function readDataplane(r: Reader, value: Node | null): DataplaneItem[] {
+function readDataplane(r: YamlReader, value: Node | null): DataplaneItem[] {
   const out: DataplaneItem[] = [];
   for (const [key, v] of r.entries(r.map(value, "dataplane"), "dataplane", DATAPLANE)) {
     const items = isSeq(v) ? (v as YAMLSeq).items : [v];
@@ -202,12 +225,12 @@ function readDataplane(r: Reader, value: Node | null): DataplaneItem[] {
 }
 
 /** `PREFIX OPTION-WORDS…` (e.g. "2001:db8::/32 trace prealloc type 0x800000 ns 1 size 12"). */
-function checkEncapPolicy(r: Reader, node: Node, path: string, text: string): void {
+function checkEncapPolicy(r: YamlReader, node: Node, path: string, text: string): void {
   const [prefix, ...words] = text.trim().split(/\s+/);
   if (!prefix || !/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(prefix)) r.fail(node, path, `expected "PREFIX option words…", got "${text}"`);
   const start = words.findIndex((w) => ["trace", "pot", "e2e", "dex"].includes(w));
   try {
-    parseOptionWords(start < 0 ? words : words.slice(start));
+    parseOptionWords(start < 0 ? words : words.slice(start), { policy: true });
   } catch (e) {
     r.fail(node, path, (e as Error).message);
   }

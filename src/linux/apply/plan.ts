@@ -7,7 +7,7 @@
 import { bytesToHex0x } from "../../wire/hex.js";
 import type { IoamState } from "../ioam-state.js";
 import type { NodeIds } from "../ioam6-sysctl.js";
-import { schemaDataAsKept } from "../../node/state.js";
+import { opaqueDataPadded } from "../../wire/ioam/trace-node.js";
 import type { InterfaceChange, NamespaceWant } from "./document.js";
 
 /** What a node should hold; absent sections are not managed. */
@@ -56,7 +56,7 @@ export function planChanges(cur: IoamState, want: Target): Step[] {
 
 function planNamespacesAndSchemas(cur: IoamState, want: Target): Step[] {
   const steps: Step[] = [];
-  const schemaChanged = (id: number) => want.schemas?.has(id) && (!cur.schemas.has(id) || !sameBytes(cur.schemas.get(id)!, schemaDataAsKept(want.schemas.get(id)!)));
+  const schemaChanged = (id: number) => want.schemas?.has(id) && (!cur.schemas.has(id) || !sameBytes(cur.schemas.get(id)!, opaqueDataPadded(want.schemas.get(id)!)));
   const schemaGone = (id: number) => want.schemas !== undefined && !want.schemas.has(id);
   const nsChanged = (id: number) => {
     const w = want.namespaces?.get(id);

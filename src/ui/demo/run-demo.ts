@@ -37,6 +37,8 @@ export interface RunningDemo {
   ui: UiServer;
   /** The live summary: journeys stored, rate, paths, latency. */
   summary(): string;
+  /** The summary's figures. */
+  figures(): DemoFigures;
   stop(): Promise<void>;
 }
 
@@ -75,7 +77,8 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     const ui = await listenSomewhere((listen) => startUi(store, { listen, nodeNames: traffic.nodeNames, ...(o.jaegerUrl ? { jaegerUrl: o.jaegerUrl } : {}) }), o.listen);
     undo.push(() => ui.close());
     o.log(`ioam demo: ${traffic.label}`);
-    return { url: ui.url, traffic, collector, ui, summary: summaryLine(collector, ui, traffic.nodeNames), stop };
+    const figures = demoFigures(collector, ui, traffic.nodeNames);
+    return { url: ui.url, traffic, collector, ui, figures, summary: summaryLine(figures, ui.url), stop };
   } catch (e) {
     await stop();
     throw e;
@@ -90,7 +93,15 @@ function pathNames(key: string, names: ReadonlyMap<string, string>): string {
 
 const us = (ns: number) => (ns / 1000).toFixed(ns < 10_000 ? 1 : 0);
 
-function summaryLine(c: Collector, ui: UiServer, names: ReadonlyMap<string, string>): () => string {
+/** What the summary line says, as data (`ioam demo --json`). */
+export interface DemoFigures {
+  journeys: number;
+  perSecond: number;
+  paths: Array<{ path: string; journeys: number; p50Us: number | null }>;
+  tailClients: number;
+}
+
+function demoFigures(c: Collector, ui: UiServer, names: ReadonlyMap<string, string>): () => DemoFigures {
   let last = { t: Date.now(), n: 0 };
   let rate = 0;
   return () => {
@@ -98,7 +109,19 @@ function summaryLine(c: Collector, ui: UiServer, names: ReadonlyMap<string, stri
     const n = c.health.journeysStored;
     if (now - last.t >= 900) (rate = ((n - last.n) * 1000) / (now - last.t)), (last = { t: now, n });
     const paths = [...c.analytics.paths.values()].sort((a, b) => b.journeys - a.journeys);
-    const lat = paths.slice(0, 3).map((p) => `${pathNames(p.key, names)} p50 ${p.latency.count ? us(p.latency.quantile(0.5)) : "-"} µs`);
-    return `journeys ${n} (${Math.round(rate)}/s), paths ${paths.length}${lat.length ? "; " + lat.join(", ") : ""}; tail clients ${ui.tail.stats.clients} · ${ui.url}`;
+    return {
+      journeys: n,
+      perSecond: Math.round(rate),
+      paths: paths.map((p) => ({ path: pathNames(p.key, names), journeys: p.journeys, p50Us: p.latency.count ? Number(us(p.latency.quantile(0.5))) : null })),
+      tailClients: ui.tail.stats.clients,
+    };
+  };
+}
+
+function summaryLine(figures: () => DemoFigures, url: string): () => string {
+  return () => {
+    const f = figures();
+    const lat = f.paths.slice(0, 3).map((p) => `${p.path} p50 ${p.p50Us ?? "-"} µs`);
+    return `journeys ${f.journeys} (${f.perSecond}/s), paths ${f.paths.length}${lat.length ? "; " + lat.join(", ") : ""}; tail clients ${f.tailClients} · ${url}`;
   };
 }

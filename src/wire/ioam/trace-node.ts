@@ -115,13 +115,21 @@ function writePart(out: Uint8Array, o: number, octets: TraceFieldPart["octets"],
 /** OSS with no schema: Length 0, Schema ID 0xFFFFFF (what Linux writes). */
 export const NO_SCHEMA_ID = 0xffffff;
 
+/**
+ * Opaque snapshot data as it travels: in 4-octet words (its Length field counts words, RFC 9197
+ * §4.4.2.12), zero-padded. The kernel keeps schema data the same way (ioam6_genl_addsc).
+ */
+export function opaqueDataPadded(d: Uint8Array): Uint8Array {
+  const out = new Uint8Array((d.length + 3) & ~3);
+  out.set(d);
+  return out;
+}
+
 function encodeOpaque(s: OpaqueSnapshot | undefined, out: Uint8Array, o: number): number {
-  const data = s?.data ?? new Uint8Array(0);
-  const words = Math.ceil(data.length / 4);
-  writeU32(out, o, ((words << 24) | ((s?.schemaId ?? NO_SCHEMA_ID) & 0xffffff)) >>> 0);
+  const data = opaqueDataPadded(s?.data ?? new Uint8Array(0));
+  writeU32(out, o, (((data.length >>> 2) << 24) | ((s?.schemaId ?? NO_SCHEMA_ID) & 0xffffff)) >>> 0);
   out.set(data, o + 4);
-  out.fill(0, o + 4 + data.length, o + 4 + 4 * words);
-  return o + 4 + 4 * words;
+  return o + 4 + data.length;
 }
 
 /** Octets an entry for `n` takes with this Trace-Type (OSS data rounded up to 4). */

@@ -42,7 +42,6 @@ describe("trace view accessors", () => {
     const b = option();
     assert.equal(checkTraceOption(b, OPT, OPT + IOAM_OPT.BODY + TRACE.DATA), BODY);
     assert.equal(checkTraceOption(b, OPT, OPT + IOAM_OPT.BODY + TRACE.DATA - 1), TRACE_TOO_SHORT);
-    assert.equal(checkTraceOption(b, OPT, b.length + 1), TRACE_TOO_SHORT, "an option end past the bytes");
   });
 
   it("read each field at TRACE's offset", () => {

@@ -42,10 +42,12 @@ export const TRACE_TOO_SHORT = -1;
 
 /**
  * Checks that the IOAM option TLV at b[opt, optEnd) holds a whole trace header. Returns the
- * offset of the trace body (its Namespace-ID), or TRACE_TOO_SHORT.
+ * offset of the trace body (its Namespace-ID), or TRACE_TOO_SHORT. `optEnd` comes from a TLV
+ * walk inside the packet (≤ b.length): every caller's walk guarantees it, and testing it again
+ * here cost the view walk 9% of its instructions.
  */
-export function checkTraceOption(b: Uint8Array, opt: number, optEnd: number): number {
-  return optEnd - opt < 12 || optEnd > b.length ? TRACE_TOO_SHORT : opt + 4;
+export function checkTraceOption(_b: Uint8Array, opt: number, optEnd: number): number {
+  return optEnd - opt < 12 ? TRACE_TOO_SHORT : opt + 4;
 }
 
 export function traceNamespaceId(b: Uint8Array, body: number): number {

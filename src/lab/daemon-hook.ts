@@ -1,0 +1,105 @@
+// The lab's hook to the userspace data plane: a node whose `ioam:` block has a `dataplane:`
+// section gets `ioam node run FILE --sink SINK` in the node's netns, in its own process group, logging
+// to the lab's directory; `lab down` stops it (SIGTERM, then SIGKILL) and runs
+// `ioam node cleanup` there, which removes what a killed daemon left (rules, sysctls).
+// A build without `node run` says so ("unknown node command"): the lab then comes up with
+// that node kernel-only and records why, instead of failing.
+
+import { spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { IoamError } from "../errors.js";
+import { NETNS_ENV } from "../linux/netns.js";
+import { type RunResult, run } from "../linux/run-program.js";
+import type { DaemonState } from "./lab-state.js";
+
+/** The `ioam` entry point (the CLI re-executes itself the same way for --netns). */
+export const IOAM_MAIN = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+
+/**
+ * `ip netns exec NS node main.js args…`, marked as being in NS (netns.ts NETNS_ENV) as
+ * `ioam --netns NS` would be, but one process instead of two: Node's start-up is most of
+ * what a lab's bring-up costs.
+ */
+export function ioamInNetns(netns: string, args: readonly string[]): { cmd: string; argv: string[]; env: NodeJS.ProcessEnv } {
+  return { cmd: "ip", argv: ["netns", "exec", netns, process.execPath, IOAM_MAIN, ...args], env: { ...process.env, [NETNS_ENV]: netns } };
+}
+
+/** Runs `ioam args…` inside netns `netns` to completion. */
+export function runIoamIn(netns: string, args: readonly string[]): Promise<RunResult> {
+  const c = ioamInNetns(netns, args);
+  const child = spawn(c.cmd, c.argv, { env: c.env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => {
+    child.on("error", (e) => resolve({ code: 1, stdout, stderr: e.message }));
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+const READY_TIMEOUT_MS = 15_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function logTail(log: string): string {
+  try {
+    return readFileSync(log, "utf8").trim().split("\n").slice(-3).join(" | ");
+  } catch {
+    return "";
+  }
+}
+
+/** Ready: the daemon said so on its log, or its NFQUEUE rules (tagged ioamkit:) are in place. */
+async function ready(netns: string, log: string): Promise<boolean> {
+  if (/\bready\b/i.test(logTail(log))) return true;
+  const r = await run("ip6tables-save", ["-t", "mangle"], { netns });
+  return r.code === 0 && /ioamkit:/.test(r.stdout);
+}
+
+/**
+ * Starts the node's data plane and waits until it is ready. Resolves with its state; a build
+ * without `node run` gives status "unavailable: …". Throws when the daemon fails to start.
+ */
+export async function startDaemon(node: string, netns: string, d: Omit<DaemonState, "status" | "pid">): Promise<DaemonState> {
+  const out = openSync(d.log, "a");
+  const c = ioamInNetns(netns, ["node", "run", d.file, "--sink", d.sink]);
+  const child = spawn(c.cmd, c.argv, { env: c.env, stdio: ["ignore", out, out], detached: true });
+  closeSync(out);
+  child.unref();
+  let exit: number | null | undefined;
+  child.on("exit", (code) => (exit = code ?? 1));
+  for (const started = Date.now(); Date.now() - started < READY_TIMEOUT_MS; await sleep(100)) {
+    if (exit !== undefined) {
+      const why = logTail(d.log);
+      if (exit === 2 && /unknown (node command|option --sink)/.test(why)) return { ...d, status: "unavailable: this build has no 'ioam node run' (kernel-only until it does)" };
+      throw new IoamError("KERNEL", `${node}: ioam node run exited (${exit}) before it was ready: ${why || "no output"} (log ${d.log})`);
+    }
+    if (await ready(netns, d.log)) return { ...d, pid: child.pid!, status: "running" };
+  }
+  process.kill(-child.pid!, "SIGKILL");
+  throw new IoamError("KERNEL", `${node}: ioam node run not ready after ${READY_TIMEOUT_MS / 1000} s: ${logTail(d.log)} (log ${d.log})`);
+}
+
+/** Stops the daemon's process group (SIGTERM, SIGKILL after 5 s), then `ioam node cleanup` in its netns. */
+export async function stopDaemon(netns: string, d: DaemonState): Promise<void> {
+  if (d.pid !== undefined && alive(d.pid)) {
+    try {
+      process.kill(-d.pid, "SIGTERM");
+    } catch {
+      // gone meanwhile
+    }
+    for (let waited = 0; waited < 5000 && alive(d.pid); waited += 100) await sleep(100);
+    if (alive(d.pid)) process.kill(-d.pid, "SIGKILL");
+  }
+  if (d.status === "running") await runIoamIn(netns, ["node", "cleanup"]);
+}
