@@ -7,7 +7,7 @@ import { timeDiffNs } from "../../src/collector/hops.js";
 import type { Journey } from "../../src/collector/journeys.js";
 import type { SqliteStore } from "../../src/collector/store/sqlite-store.js";
 import { journeyTraceContext } from "../../src/wire/trace-context.js";
-import { DIAMOND_NAMES } from "../../src/ui/demo/generated-diamond.js";
+import { DIAMOND_NAMES } from "./generated-diamond.js";
 import type { UiServer } from "../../src/ui/server.js";
 import { startUi } from "../../src/ui/start.js";
 import { diamondStore } from "./fixtures.js";

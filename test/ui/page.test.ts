@@ -1,19 +1,22 @@
 // test: serial — the Long Tasks bound measures main-thread time, so this file runs alone (not beside other test files).
-// The page in headless Chromium over diamond journeys: the graph, a time series, the heatmap and
+// The page in headless Chromium over diamond journeys from packets through the lab's emulation of
+// examples/diamond.yaml (what npm start runs without root): the graph, a time series, the heatmap and
 // a journey's waterfall render; node ids and hop latencies read from the page equal the API's;
 // the live tail shows journeys as they are stored; no console errors; with 10 000 journeys
 // loaded no main-thread task exceeds 200 ms (Long Tasks API). Screenshots: test-artifacts/.
 
 import assert from "node:assert/strict";
+import { availableParallelism, loadavg } from "node:os";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import { Joiner, type Journey } from "../../src/collector/journeys.js";
 import type { SqliteStore } from "../../src/collector/store/sqlite-store.js";
-import { DIAMOND_NAMES, GeneratedDiamond } from "../../src/ui/demo/generated-diamond.js";
+import { demoTopology, nodeNamesOf } from "../../src/ui/demo/emulated-diamond.js";
+import { GeneratedDiamond } from "./generated-diamond.js";
 import type { UiServer } from "../../src/ui/server.js";
 import { startUi } from "../../src/ui/start.js";
 import { artifactPath, chromiumSkip, launchChromium } from "../harness/chromium.js";
-import { diamondStore } from "./fixtures.js";
+import { diamondJourneys, diamondStore } from "./fixtures.js";
 import { get } from "./http.js";
 
 const skip = chromiumSkip();
@@ -35,8 +38,11 @@ describe("the page in Chromium", { skip }, () => {
   const end = Date.now() - 3000;
   const win = { from: end - 30_000, to: end + 1 };
   before(async () => {
-    ({ store } = await diamondStore(12_000, end));
-    ui = await startUi(store, { listen: "127.0.0.1:0", nodeNames: DIAMOND_NAMES, jaegerUrl: "http://127.0.0.1:16686" });
+    ({ store } = await diamondStore(12_000, end, "lab"));
+    // The emulation's r1 carries no application trace context yet (that is ioam node run's):
+    // journeys of the model that do, for the Jaeger link, 100 s before the end (before the lab's).
+    await store.write({ journeys: diamondJourneys(100, end - 100_000, "model") });
+    ui = await startUi(store, { listen: "127.0.0.1:0", nodeNames: nodeNamesOf(demoTopology()), jaegerUrl: "http://127.0.0.1:16686" });
     browser = await launchChromium();
   });
   after(async () => {
@@ -74,16 +80,17 @@ describe("the page in Chromium", { skip }, () => {
     assert.deepEqual((await attr(page, "#waterfall-fields tr[data-field='nodeId'] td", "data-value")).map(Number), newest.hops.map((h) => h.nodeId));
     await page.screenshot({ path: artifactPath("ui-page.png"), fullPage: true });
     assert.deepEqual(errors, []);
-    process.stderr.write(`page: ready in ${loadMs} ms (12 000 journeys in the store, 2000 loaded)\n`);
+    process.stderr.write(`page: ready in ${loadMs} ms (${topo.nodes.length} nodes, journeys of 12 000 packets in the store, 2000 loaded)\n`);
     await page.close();
   });
 
   it("links a journey with an application trace context to its trace in Jaeger", async () => {
     const page = await browser.context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${ui.url}?from=${win.from}&to=${win.to}&journeys=200`);
+    const w = { from: end - 101_000, to: end - 99_000 };
+    await page.goto(`${ui.url}?from=${w.from}&to=${w.to}&journeys=200`);
     await page.waitForSelector("body[data-ready='1']");
-    const list = (await api<{ journeys: Array<{ id: number; traceId?: string }> }>(`/api/v1/journeys?from=${win.from}&to=${win.to}&limit=200`)).journeys;
+    const list = (await api<{ journeys: Array<{ id: number; traceId?: string }> }>(`/api/v1/journeys?from=${w.from}&to=${w.to}&limit=200`)).journeys;
     const i = list.findIndex((j) => j.traceId);
     await page.evaluate(`document.getElementById("journeys").scrollTop = ${i * 20}`);
     await page.click(`#journeys .row[data-journey-id='${list[i]!.id}']`);
@@ -107,7 +114,10 @@ describe("the page in Chromium", { skip }, () => {
     const tasks = (await page.evaluate("window.longTasks")) as number[];
     const steps = (await page.evaluate("performance.getEntriesByType('measure').map((m) => m.name + ' ' + Math.round(m.duration) + ' ms').join(', ')")) as string;
     process.stderr.write(`long tasks with 10 000 journeys: ${tasks.length}, longest ${Math.round(Math.max(0, ...tasks))} ms\n`);
-    assert.ok(Math.max(0, ...tasks) <= 200, `longest main-thread task ${Math.max(...tasks)} ms; tasks ${tasks.map(Math.round).join(", ")}; the page's steps: ${steps}`);
+    // The Long Tasks API measures wall-clock time: on a machine busy with other work every task
+    // stretches, so the failure says how busy this one was.
+    const load = `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`;
+    assert.ok(Math.max(0, ...tasks) <= 200, `longest main-thread task ${Math.max(...tasks)} ms (${load}); tasks ${tasks.map(Math.round).join(", ")}; the page's steps: ${steps}`);
     await page.screenshot({ path: artifactPath("ui-10k-journeys.png") });
     assert.deepEqual(errors, []);
     await page.close();

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
 import { type Journey, Joiner } from "../../src/collector/journeys.js";
 import type { SqliteStore } from "../../src/collector/store/sqlite-store.js";
-import { GeneratedDiamond } from "../../src/ui/demo/generated-diamond.js";
+import { GeneratedDiamond } from "./generated-diamond.js";
 import type { UiServer } from "../../src/ui/server.js";
 import { startUi } from "../../src/ui/start.js";
 import { diamondStore } from "./fixtures.js";

@@ -12,7 +12,7 @@ import { SqliteStore } from "../../collector/store/sqlite-store.js";
 import { DEFAULT_LISTEN } from "../security.js";
 import type { UiServer } from "../server.js";
 import { startUi } from "../start.js";
-import { type DemoTraffic, generatedTraffic, realLabUnavailable } from "./traffic.js";
+import { type DemoTraffic, emulatedTraffic } from "./traffic.js";
 
 /** Settings of the demo. */
 export interface DemoOptions {
@@ -52,10 +52,20 @@ async function listenSomewhere(start: (listen: string) => Promise<UiServer>, ask
   }
 }
 
+/**
+ * Why the real lab cannot run here, or undefined when it can. Its data plane nodes need
+ * `ioam node run` (docs/lab.md, "the contract with ioam node run"), not in this build yet:
+ * without it r1 and r4 would come up kernel-only and insert no IOAM at all.
+ */
+export function realLabUnavailable(): string | undefined {
+  if (process.getuid?.() !== 0) return "not root";
+  return "this build has no ioam node run for r1 and r4's data plane";
+}
+
 function chooseTraffic(o: DemoOptions): DemoTraffic {
   const why = o.emulate ? "--emulate" : realLabUnavailable();
-  if (why !== undefined) o.log(`ioam demo: real lab not started (${why}); running the diamond in process`);
-  return generatedTraffic(o.rate ?? 200);
+  if (why !== undefined) o.log(`ioam demo: real lab not started (${why}); running the diamond in the lab's emulation`);
+  return emulatedTraffic(o.rate ?? 200);
 }
 
 /** Starts traffic, collector and UI; on any failure takes down what was started. */

@@ -1,13 +1,13 @@
 // Where the demo's journeys come from: the real diamond lab (root, kernel and userspace nodes)
-// or, without root, the same domain in process. Each is a DemoTraffic: the collector sources
+// or, without root, the same lab in the emulation. Each is a DemoTraffic: the collector sources
 // that read it, the node names, and how to take it all down again.
 
 import type { Source } from "../../collector/sources/source.js";
-import { DIAMOND_NAMES, GeneratedDiamond } from "./generated-diamond.js";
+import { EmulatedDiamond, nodeNamesOf } from "./emulated-diamond.js";
 
 export interface DemoTraffic {
-  /** "lab" (namespaces, kernel + data plane), "emulation" (the lab in process) or "generated". */
-  mode: "lab" | "emulation" | "generated";
+  /** "lab" (namespaces, kernel + data plane) or "emulation" (the lab in this process). */
+  mode: "lab" | "emulation";
   /** One line saying what runs. */
   label: string;
   sources: Source[];
@@ -16,25 +16,14 @@ export interface DemoTraffic {
   stop(): Promise<void>;
 }
 
-/** The diamond's journeys generated in process (no root, no lab). */
-export function generatedTraffic(rate: number): DemoTraffic {
-  const source = new GeneratedDiamond({ rate });
+/** examples/diamond.yaml in the lab's emulation, h1 sending `rate` packets/s to h2 (no root needed). */
+export function emulatedTraffic(rate: number): DemoTraffic {
+  const source = new EmulatedDiamond({ rate });
   return {
-    mode: "generated",
-    label: `diamond r1—{r2,r3}—r4, generated in process (${rate} packets/s, no root needed)`,
+    mode: "emulation",
+    label: `examples/diamond.yaml in the lab's emulation: h1 → h2 at ${rate} packets/s (UDP and pings), r1/r4 data plane, r2/r3 kernel transit; no root needed`,
     sources: [source],
-    nodeNames: DIAMOND_NAMES,
+    nodeNames: nodeNamesOf(source.topology),
     stop: () => source.stop(),
   };
-}
-
-/**
- * Why the real lab cannot run here, or undefined when it can. The lab (`ioam lab up`) and the
- * data plane daemon (`ioam node run`) are separate work not in this build yet: once they are,
- * lab-traffic.ts starts examples/diamond.yaml with traffic and the collector reads the
- * decapsulating nodes' sinks and the kernel nodes' events.
- */
-export function realLabUnavailable(): string | undefined {
-  if (process.getuid?.() !== 0) return "not root";
-  return "this build has no ioam lab / ioam node run yet";
 }

@@ -1,14 +1,16 @@
-// Generated traffic of the diamond (examples/diamond.yaml: h1 — r1 — {r2, r3} — r4 — h2), as the
-// decapsulating nodes' sinks would report it: one Pre-allocated Trace per packet (type 0xf20000:
-// hop limit + node id, interface ids, seconds, microseconds, queue depth; 0xf20002 adds the
-// snapshot carrying an application trace context) with the diamond's node and interface ids.
-// Used by the demo where no lab can run; the times and queues come from a small model, not from
-// packets: an r2 egress queue that fills and drains every 90 s, jitter, a rare long tail.
+// A model of the diamond's traffic for the API tests (examples/diamond.yaml: h1 — r1 — {r2, r3}
+// — r4 — h2), as the decapsulating nodes' sinks would report it: one Pre-allocated Trace per
+// packet (type 0xf20000: hop limit + node id, interface ids, seconds, microseconds, queue depth;
+// 0xf20002 adds the snapshot carrying an application trace context) with the diamond's node and
+// interface ids. Unlike the demo's emulated lab (src/ui/demo/emulated-diamond.ts) it also takes
+// the r3 path and carries application trace contexts; times and queues come from a model, not
+// from packets: an r2 egress queue that fills and drains every 90 s, jitter, a rare long tail.
 
-import type { Observation } from "../../collector/observation.js";
-import type { ObservationSink, Source, SourceStats } from "../../collector/sources/source.js";
-import type { TraceNode } from "../../wire/ioam/trace-node.js";
-import { TRACE_CONTEXT_SCHEMA, encodeTraceContext } from "../../wire/trace-context.js";
+import type { Observation } from "../../src/collector/observation.js";
+import type { ObservationSink, Source, SourceStats } from "../../src/collector/sources/source.js";
+import type { TraceNode } from "../../src/wire/ioam/trace-node.js";
+import { lcg, r2Backlog } from "../../src/ui/demo/emulated-diamond.js";
+import { TRACE_CONTEXT_SCHEMA, encodeTraceContext } from "../../src/wire/trace-context.js";
 
 /** The diamond's IOAM namespace and the node/interface ids of its nodes (examples/diamond.yaml). */
 export const DIAMOND_NAMESPACE = 100;
@@ -17,18 +19,6 @@ type Hop = { id: number; in: number; out: number };
 const FORWARD_VIA_R2: Hop[] = [{ id: 1, in: 0x0100, out: 0x0102 }, { id: 2, in: 0x0201, out: 0x0204 }, { id: 4, in: 0x0402, out: 0x0400 }];
 const FORWARD_VIA_R3: Hop[] = [{ id: 1, in: 0x0100, out: 0x0103 }, { id: 3, in: 0x0301, out: 0x0304 }, { id: 4, in: 0x0403, out: 0x0400 }];
 const REVERSE_VIA_R2: Hop[] = [{ id: 4, in: 0x0400, out: 0x0402 }, { id: 2, in: 0x0204, out: 0x0201 }, { id: 1, in: 0x0102, out: 0x0100 }];
-
-/** A deterministic random source (the same run twice gives the same traffic). */
-function lcg(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0), x / 4294967296);
-}
-
-/** r2's egress backlog (bytes) at time t: a 20 s burst every 90 s, up to 60 full-size packets. */
-export function r2Backlog(tMs: number): number {
-  const phase = (tMs % 90_000) / 20_000;
-  return phase < 1 ? Math.round(Math.sin(Math.PI * phase) * 60) * 1514 : 0;
-}
 
 /** Options of the generator. */
 export interface GeneratedDiamondOptions {
