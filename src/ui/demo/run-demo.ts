@@ -12,6 +12,7 @@ import { SqliteStore } from "../../collector/store/sqlite-store.js";
 import { DEFAULT_LISTEN } from "../security.js";
 import type { UiServer } from "../server.js";
 import { startUi } from "../start.js";
+import { labTraffic, realLabUnavailable } from "./lab-traffic.js";
 import { type DemoTraffic, emulatedTraffic } from "./traffic.js";
 
 /** Settings of the demo. */
@@ -52,19 +53,19 @@ async function listenSomewhere(start: (listen: string) => Promise<UiServer>, ask
   }
 }
 
-/**
- * Why the real lab cannot run here, or undefined when it can. Its data plane nodes need
- * `ioam node run` (docs/lab.md, "the contract with ioam node run"), not in this build yet:
- * without it r1 and r4 would come up kernel-only and insert no IOAM at all.
- */
-export function realLabUnavailable(): string | undefined {
-  if (process.getuid?.() !== 0) return "not root";
-  return "this build has no ioam node run for r1 and r4's data plane";
-}
-
-function chooseTraffic(o: DemoOptions): DemoTraffic {
+/** The real lab when it can run here (root, a build with the data plane), else the emulation. */
+async function chooseTraffic(o: DemoOptions): Promise<DemoTraffic> {
   const why = o.emulate ? "--emulate" : realLabUnavailable();
-  if (why !== undefined) o.log(`ioam demo: real lab not started (${why}); running the diamond in the lab's emulation`);
+  if (why === undefined) {
+    try {
+      return await labTraffic(o.rate ?? 200, o.log);
+    } catch (e) {
+      o.log(`ioam demo: the real lab failed (${(e as Error).message}); it is taken down again`);
+      o.log("ioam demo: running the diamond in the lab's emulation instead");
+      return emulatedTraffic(o.rate ?? 200);
+    }
+  }
+  o.log(`ioam demo: real lab not started (${why}); running the diamond in the lab's emulation`);
   return emulatedTraffic(o.rate ?? 200);
 }
 
@@ -79,7 +80,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
   try {
     const store = SqliteStore.open(o.db ?? join(dir!, "demo.db"));
     undo.push(() => store.close());
-    const traffic = chooseTraffic(o);
+    const traffic = await chooseTraffic(o);
     undo.push(() => traffic.stop());
     const collector = new Collector(store, traffic.sources, [], { windowMs: 300 });
     await collector.start();

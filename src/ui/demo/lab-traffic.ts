@@ -1,0 +1,65 @@
+// The demo as root: examples/diamond.yaml as a real lab (src/lab/netns-lab.ts: one network
+// namespace per node, veths, the edge filter, `ioam apply` per node), r1 and r4 running the
+// userspace data plane (`ioam node run`, docs/lab.md "the contract with ioam node run") that
+// encapsulates towards the other and hands what it decapsulates to its sink file, r2 and r3
+// the kernel's transit. h1 pings h2 (ping's replies take r4 → r2 → r1); the collector follows
+// both sinks. The lab has a name of its own (demo<pid>), so two demos or a user's own diamond
+// never clash, and stop() takes all of it down: ping, the daemons, the namespaces, the state.
+// This kernel-only fallback does not exist: without the data plane nothing inserts IOAM (the
+// kernel's ioam6 lwtunnel, CONFIG_IPV6_IOAM6_LWTUNNEL, is often not built), so the demo then
+// runs the emulation instead (run-demo.ts says why).
+
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { closeSync, existsSync, openSync } from "node:fs";
+import { IoamError } from "../../errors.js";
+import { DecapSinkSource } from "../../collector/sources/line-sources.js";
+import { IOAM_MAIN } from "../../lab/daemon-hook.js";
+import { labDown, labUp } from "../../lab/netns-lab.js";
+import { probeAddresses } from "../../lab/probes.js";
+import { DEMO_TRACE, demoTopology, nodeNamesOf } from "./emulated-diamond.js";
+import type { DemoTraffic } from "./traffic.js";
+
+/** Why the real lab cannot run here, or undefined when it can. */
+export function realLabUnavailable(): string | undefined {
+  if (process.getuid?.() !== 0) return "not root";
+  // `ioam node run --help` exits 0 in a build that has the daemon, 2 (unknown command) otherwise.
+  const r = spawnSync(process.execPath, [IOAM_MAIN, "node", "run", "--help"], { stdio: "ignore" });
+  if (r.status !== 0) return "this build has no ioam node run for r1 and r4's data plane";
+  for (const tool of ["ip", "ping"]) if (spawnSync(tool, ["-V"], { stdio: "ignore" }).error) return `${tool} is not installed`;
+  return undefined;
+}
+
+/** Starts the real diamond, its traffic and the sources that read its data plane's sinks. */
+export async function labTraffic(rate: number, log: (line: string) => void): Promise<DemoTraffic> {
+  const name = `demo${process.pid}`;
+  const t = demoTopology(name);
+  const state = await labUp(t, { vars: { MODE: "encap", TRACE: DEMO_TRACE }, progress: (l) => log(`ioam demo: lab ${l.trim()}`) });
+  let ping: ChildProcess | undefined;
+  const stop = async () => {
+    if (ping && ping.exitCode === null) {
+      ping.kill("SIGTERM");
+      await new Promise((r) => ping!.once("exit", r));
+    }
+    await labDown(name);
+  };
+  try {
+    const sinks = ["r1", "r4"].map((n) => state.nodes[n]!.daemon);
+    const notRunning = sinks.find((d) => d?.status !== "running");
+    if (notRunning || sinks.some((d) => d === undefined)) throw new IoamError("NOT_SUPPORTED", `the lab's data plane is not running (${notRunning?.status ?? "no daemon"})`);
+    // A file, so that the source follows it (a missing path would make it a unix socket server).
+    for (const d of sinks) if (!existsSync(d!.sink)) closeSync(openSync(d!.sink, "a"));
+    const to = probeAddresses(t, "h1", "h2").dst;
+    const interval = Math.max(0.002, 1 / rate).toFixed(3);
+    ping = spawn("ip", ["netns", "exec", state.nodes.h1!.netns, "ping", "-6", "-q", "-i", interval, "-s", "56", to], { stdio: "ignore" });
+    return {
+      mode: "lab",
+      label: `examples/diamond.yaml as lab ${name} (namespaces ioamkit.${name}.*): h1 pings h2 every ${interval} s; r1/r4 ioam node run, r2/r3 kernel transit`,
+      sources: sinks.map((d) => new DecapSinkSource(d!.sink)),
+      nodeNames: nodeNamesOf(t),
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
