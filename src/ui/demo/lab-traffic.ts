@@ -22,9 +22,9 @@ import type { DemoTraffic } from "./traffic.js";
 /** Why the real lab cannot run here, or undefined when it can. */
 export function realLabUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return "not root";
-  // `ioam node run --help` exits 0 in a build that has the daemon, 2 (unknown command) otherwise.
-  const r = spawnSync(process.execPath, [IOAM_MAIN, "node", "run", "--help"], { stdio: "ignore" });
-  if (r.status !== 0) return "this build has no ioam node run for r1 and r4's data plane";
+  // `ioam help node` lists the node command's forms; a build with the daemon has `node run`.
+  const r = spawnSync(process.execPath, [IOAM_MAIN, "help", "node"], { encoding: "utf8" });
+  if (!/\bnode run\b/.test(r.stdout ?? "")) return "this build has no ioam node run for r1 and r4's data plane";
   for (const tool of ["ip", "ping"]) if (spawnSync(tool, ["-V"], { stdio: "ignore" }).error) return `${tool} is not installed`;
   return undefined;
 }
