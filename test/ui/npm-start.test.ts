@@ -1,7 +1,8 @@
 // test: serial — it builds the project, runs the demo as another user and checks host-wide state.
-// `npm start` as an unprivileged user in a clone that user owns (own HOME), under `timeout`: the
-// URL answers, the summary line counts journeys, and after SIGINT nothing is left — no process
-// of that user, no network namespace, no ip6tables rule, no temporary directory, no listener.
+// `npm start` under `timeout`, as an unprivileged user in a clone that user owns (own HOME), then
+// as root in the same clone: the URL answers, the summary line counts journeys, and after SIGINT
+// nothing is left — no process (of that user; of the demo), no network namespace, no ip6tables
+// rule, no temporary directory, no listener.
 
 import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -50,7 +51,7 @@ function lineReader(child: ChildProcess): { lines: string[]; wait(re: RegExp, ms
   };
 }
 
-describe("npm start as an unprivileged user", { skip }, () => {
+describe("npm start", { skip }, () => {
   let uid = 0;
   before(() => {
     execFileSync("useradd", ["--create-home", "--home-dir", HOME, "--shell", "/bin/sh", USER]);
@@ -65,10 +66,14 @@ describe("npm start as an unprivileged user", { skip }, () => {
     execFileSync("userdel", ["--remove", USER], { stdio: "ignore" });
   });
 
-  it("serves the UI with journeys, and SIGINT leaves nothing behind", { timeout: 600_000 }, async () => {
+  /** `timeout -s INT 500 npm start` in the user's clone, as that user or as root; checks what it serves and leaves. */
+  async function npmStart(asUser: boolean): Promise<void> {
     const before = hostState();
-    const env = { HOME, PATH: process.env.PATH ?? "/usr/bin:/bin", USER, LOGNAME: USER, LANG: "C.UTF-8" };
-    const child = spawn("setpriv", ["--reuid", String(uid), "--regid", String(uid), "--init-groups", "--", "timeout", "-s", "INT", "500", "npm", "start"], { cwd: join(HOME, "ioamkit"), env, stdio: ["ignore", "pipe", "pipe"] });
+    const env = { HOME, PATH: process.env.PATH ?? "/usr/bin:/bin", USER: asUser ? USER : "root", LOGNAME: asUser ? USER : "root", LANG: "C.UTF-8" };
+    const cmd = ["timeout", "-s", "INT", "500", "npm", "start"];
+    const child = asUser
+      ? spawn("setpriv", ["--reuid", String(uid), "--regid", String(uid), "--init-groups", "--", ...cmd], { cwd: join(HOME, "ioamkit"), env, stdio: ["ignore", "pipe", "pipe"] })
+      : spawn(cmd[0]!, cmd.slice(1), { cwd: join(HOME, "ioamkit"), env, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     const out = lineReader(child);
@@ -80,20 +85,36 @@ describe("npm start as an unprivileged user", { skip }, () => {
     assert.ok(Number(summary[1]) > 0);
     const port = Number(new URL(url).port);
     assert.equal((await get(port, "/")).status, 200, "the page is built and served");
-    const paths = (await get(port, "/api/v1/paths")).json<{ journeys: number; paths: unknown[] }>();
+    const paths = (await get(port, "/api/v1/paths")).json<{ journeys: number; paths: Array<{ path: string }> }>();
+    // h1 → h2 through r2, and the ping replies back through r2 (examples/diamond.yaml's routes).
     assert.ok(paths.journeys > 0 && paths.paths.length === 2, JSON.stringify(paths).slice(0, 200));
-    assert.match(stderr, /real lab not started \(not root\)/);
+    if (asUser) assert.match(stderr, /real lab not started \(not root\)/);
+    else assert.match(stderr, /real lab not started \(this build has no ioam node run|ioam demo: lab /, "as root: the real lab, or why not");
     child.kill("SIGINT");
     // timeout passes SIGINT on to npm and, once npm is gone, ends itself with the same signal.
     assert.match(await exited, /^(0|SIGINT)$/, `npm start ends with 0 or SIGINT; stderr:\n${stderr}`);
     await closed;
     assert.ok(out.lines.includes("ioam demo: stopped; nothing left behind"), out.lines.join("\n"));
-    assert.equal(spawnCount(USER), 0, "no process of the user is left");
+    if (asUser) assert.equal(spawnCount(USER), 0, "no process of the user is left");
+    else assert.equal(demoProcesses(), "", "no demo, ping or data plane process is left");
     assert.deepEqual(hostState(), before, "no network namespace, ip6tables rule or temporary directory left");
     await assert.rejects(get(port, "/"), /ECONNREFUSED/);
-    assert.ok(existsSync(join(HOME, "ioamkit", "dist", "web", "index.html")), "npm start built the page in the user's clone");
-  });
+    assert.ok(existsSync(join(HOME, "ioamkit", "dist", "web", "index.html")), "npm start built the page in the clone");
+  }
+
+  it("as an unprivileged user: serves the UI with journeys, and SIGINT leaves nothing behind", { timeout: 600_000 }, () => npmStart(true));
+
+  it("as root: the same (the real lab when this build has ioam node run)", { timeout: 600_000, skip: root ? false : "needs root" }, () => npmStart(false));
 });
+
+/** Processes started from the clone (the demo, its children: ip netns exec ping, ioam node run). */
+function demoProcesses(): string {
+  try {
+    return sh("pgrep", ["-a", "-f", `${HOME}/ioamkit/|ping -6 -q`]).trim();
+  } catch {
+    return ""; // pgrep exits 1 when nothing matches
+  }
+}
 
 function spawnCount(user: string): number {
   try {
