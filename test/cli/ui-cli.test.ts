@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import Database from "better-sqlite3";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -67,6 +67,17 @@ describe("ioam ui and ioam demo", () => {
       assert.deepEqual(api.paths.map((p) => ({ path: p.path, journeys: p.journeys, share: p.share, hops: p.hops })), analyzed.paths.map((p) => ({ path: p.path, journeys: p.journeys, share: p.share, hops: p.hops })));
     } finally {
       child.kill("SIGTERM");
+    }
+  });
+
+  it("demo cleans up when its reader goes away (EPIPE: ioam demo | head -n 1), and on SIGHUP", () => {
+    for (const how of ["pipe", "hup"] as const) {
+      const tmp = mkdtempSync(join(dir, `tmp-${how}-`)); // TMPDIR: the demo's temporary database goes here
+      const cmd = how === "pipe" ? `"${process.execPath}" "${MAIN}" demo --emulate --listen 127.0.0.1:0 | head -n 1` : `"${process.execPath}" "${MAIN}" demo --emulate --listen 127.0.0.1:0 & sleep 4; kill -HUP $!; wait $!`;
+      const r = spawnSync("bash", ["-c", cmd], { encoding: "utf8", env: { ...process.env, TMPDIR: tmp }, timeout: 60_000 });
+      assert.equal(r.status, 0, `${how}: ${r.stderr}`);
+      assert.match(r.stdout, /^ioam demo: open http/);
+      assert.deepEqual(readdirSync(tmp), [], `${how}: the temporary database is removed`);
     }
   });
 

@@ -19,9 +19,13 @@ const root = process.getuid?.() === 0;
 const skip = root ? false : process.env.CI === "true" ? false : "needs root (useradd, another user's processes); runs in CI";
 
 const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: "utf8" });
-/** What a demo could leave behind: namespaces, ip6tables rules (counters aside), its temporary directories. */
+/**
+ * What a demo could leave behind: namespaces, ip6tables rules (counters aside), its temporary
+ * directories. In CI the machine is the test's alone and every namespace counts; elsewhere other
+ * people's tests come and go, so only the demo's own lab names (ioamkit.demo<pid>.NODE) do.
+ */
 const hostState = () => ({
-  netns: sh("ip", ["netns", "list"]),
+  netns: sh("ip", ["netns", "list"]).split("\n").filter((l) => process.env.CI === "true" || /^ioamkit\.demo\d+\./.test(l)).join("\n"),
   ip6tables: sh("ip6tables-save", []).replace(/^#.*$/gm, "").replace(/\[\d+:\d+\]/g, ""),
   demoDirs: readdirSync("/tmp").filter((f) => f.startsWith("ioamkit-demo-")).sort(),
 });

@@ -16,6 +16,8 @@ async function run(a: Parsed): Promise<number> {
   const tty = process.stdout.isTTY === true && !json;
   const log = (line: string) => process.stderr.write(line + "\n");
   const f = (k: string) => a.text(k);
+  // Listening from here on: a Ctrl-C while the lab comes up lets it finish, then takes it down.
+  const stopped = untilSignal();
   const demo = await startDemo({ log, rate, emulate: a.has("emulate"), ...(f("listen") ? { listen: f("listen")! } : {}), ...(f("db") ? { db: f("db")! } : {}), ...(f("jaeger") ? { jaegerUrl: f("jaeger")! } : {}) });
   const say = (done: boolean) => (json ? JSON.stringify({ v: 1, url: demo.url, mode: demo.traffic.mode, ...demo.figures(), ...(done ? { done } : {}) }) : demo.summary());
   if (json) process.stdout.write(JSON.stringify({ v: 1, url: demo.url, mode: demo.traffic.mode }) + "\n");
@@ -24,7 +26,7 @@ async function run(a: Parsed): Promise<number> {
   const every = tty ? 1000 : 5000;
   const ticker = setInterval(() => process.stdout.write(tty ? `\r\x1b[K${say(false)}` : `${say(false)}\n`), every);
   const ended = seconds ? new Promise<void>((r) => setTimeout(r, seconds * 1000).unref()) : new Promise<void>(() => {});
-  await Promise.race([untilSignal(), ended]);
+  await Promise.race([stopped, ended]);
   clearInterval(ticker);
   process.stdout.write(`${tty ? "\n" : ""}${say(true)}\n`);
   await demo.stop();
@@ -56,7 +58,7 @@ engine. Ctrl-C (or --duration) stops it and removes everything it made. npm star
   examples: [
     { cmd: "ioam demo" },
     { cmd: "ioam demo --emulate --listen 127.0.0.1:0 --duration 2", runnable: true },
-    { cmd: "ioam demo --json --duration 10 | jq .journeys" },
+    { cmd: "ioam demo --json --duration 10 | tail -n 1 | jq .paths" },
   ],
   run,
 };

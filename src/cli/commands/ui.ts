@@ -9,13 +9,15 @@ import { V } from "../values.js";
 import { TS_FORMAT_FLAG, parseTsFormats } from "./analyze.js";
 
 /**
- * Resolves on the first SIGINT or SIGTERM. The handlers stay: a second signal — Ctrl-C reaches
- * both npm and its child, and npm passes its own on — must not kill the process mid-cleanup.
+ * Resolves on the first SIGINT, SIGTERM or SIGHUP (the terminal went away), or when standard
+ * output or error can no longer be written (EPIPE: `ioam demo | head` ended) — each would
+ * otherwise end the process without its cleanup. The handlers stay: a second signal — Ctrl-C
+ * reaches both npm and its child, and npm passes its own on — must not kill it mid-cleanup.
  */
 export function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
-    process.on("SIGINT", () => resolve());
-    process.on("SIGTERM", () => resolve());
+    for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => resolve());
+    for (const stream of [process.stdout, process.stderr]) stream.on("error", () => resolve());
   });
 }
 
@@ -35,6 +37,7 @@ async function run(a: Parsed): Promise<number> {
   prepareUi(settings);
   const db = f("db") ?? "ioam.db";
   const store = openSqliteForUi(db, tsFormats);
+  const stopped = untilSignal();
   try {
     const ui = await startUi(store, settings);
     if (a.has("json")) process.stdout.write(JSON.stringify({ v: 1, db, url: ui.url, ...(a.has("open") ? { open: ui.openUrl } : {}) }) + "\n");
@@ -42,7 +45,7 @@ async function run(a: Parsed): Promise<number> {
       process.stderr.write(`ioam ui: serving ${db} on ${ui.url}\n`);
       if (a.has("open")) process.stdout.write(`${ui.openUrl}\n`);
     }
-    await untilSignal();
+    await stopped;
     await ui.close();
   } finally {
     await store.close();
