@@ -113,7 +113,7 @@ describe("the page in Chromium", { skip }, () => {
     await page.waitForTimeout(500);
     const tasks = (await page.evaluate("window.longTasks")) as number[];
     const steps = (await page.evaluate("performance.getEntriesByType('measure').map((m) => m.name + ' ' + Math.round(m.duration) + ' ms').join(', ')")) as string;
-    process.stderr.write(`long tasks with 10 000 journeys: ${tasks.length}, longest ${Math.round(Math.max(0, ...tasks))} ms\n`);
+    process.stderr.write(`long tasks with 10 000 journeys: ${tasks.length}, longest ${Math.round(Math.max(0, ...tasks))} ms (load average ${loadavg()[0]!.toFixed(1)}); steps: ${steps}\n`);
     // The Long Tasks API measures wall-clock time: on a machine busy with other work every task
     // stretches, so the failure says how busy this one was.
     const load = `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`;
