@@ -1,14 +1,15 @@
 // What bench/dataplane measures at router r1 of sender → r1 → receiver: one Scenario per row.
 // (1) the kernel forwarding with its own IOAM transit; (2) the minimal C libnetfilter_queue
-// consumer; (2b) the same consumer on ioamkit's socket. Rows (3) ioamkit encapsulating and
-// (4) decapsulating plug in here as two more Scenarios once `ioam node run` exists: start the
-// daemon in r1, name the hop limits (or a capture) that tell instrumented packets apart.
+// consumer; (2b) the same consumer on ioamkit's socket; (3) and (4), `ioam node run`
+// encapsulating and decapsulating, are in dataplane-node-run.ts.
 
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type InstalledQueueRules, installQueueRules, removeQueueRules } from "../src/linux/ip6tables/queue-rules.js";
 import type { NetnsSet } from "../src/linux/netns-set.js";
+import type { OptionSpec } from "../src/wire/build.js";
+import { nodeLenOf } from "../src/wire/ioam/trace-type.js";
 
 /** What a scenario gets: the namespaces and where its programs are. */
 export interface BenchEnv {
@@ -22,6 +23,9 @@ export interface BenchEnv {
 export const QUEUE = { num: 0, maxLen: 8192, rcvbuf: 16 << 20, copyRange: 0xffff, failOpen: true } as const;
 /** Hop limit the sender uses; the receiver sees SENT - 1 for a packet r1 forwarded untouched. */
 export const SENT_HOP_LIMIT = 64;
+/** The trace the default packets carry: pre-allocated, 0x800000, room for 5 nodes, namespace 123 (r1 knows it). */
+export const BENCH_TRACE: OptionSpec = { kind: "trace", variant: "prealloc", namespaceId: 123, nodeLen: nodeLenOf(0x800000), flags: { overflow: false, loopback: false, active: false, unknownBits: 0 }, remainingLen: 5 * nodeLenOf(0x800000), traceType: 0x800000, reserved: 0, nodes: [] };
+
 /** Hop limit the consumers write; the receiver sees it minus 1. */
 export const REWRITE_HOP_LIMIT = 200;
 
@@ -32,6 +36,14 @@ export interface Scenario {
   instrumentedHopLimit: number;
   /** Hop limit at the receiver of a packet that passed uninstrumented (fail-open), if that can happen. */
   passedHopLimit?: number;
+  /** Raw-table matches that count at the receiver instead of the hop limits (instrumented first: it drops what it counts). */
+  count?: { instrumented: string[]; passed?: string[] };
+  /** The IPv6 packet the sender sends (default: UDP to the receiver with a 5-node trace). */
+  packet?(net: { h1Addr: string; h2Addr: string }, payload: number): Uint8Array;
+  /** Also measure, at light load, the delay the scenario adds (its stop() returns latencyUs). */
+  latency?: boolean;
+  /** Seconds of traffic before the window opens (default the bench's): a JIT-compiled consumer needs longer. */
+  warmupSeconds?: number;
   /** Starts the scenario at r1; stop() undoes everything and returns what it counted. */
   start(env: BenchEnv): Promise<{ stop(): Promise<Record<string, unknown>> }>;
 }

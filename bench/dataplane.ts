@@ -4,18 +4,18 @@
 // limit. The receiver counts packets by hop limit in its raw table: instrumented (rewritten)
 // apart from those that went by uninstrumented (fail-open). Each figure is the best of several
 // windows (the machine is shared: figures are noisy); the ratio (2b)/(2) is the goal (≥ 1).
-// Usage: node dist/bench/dataplane.js [--short] [--json] [--runs N] [--seconds S]
+// Usage: node dist/bench/dataplane.js [--short] [--json] [--runs N] [--seconds S] [--only 3,4]
 // Needs root, trafgen, ip6tables, a C compiler and libnetfilter-queue-dev.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir } from "node:os";
 import { join } from "node:path";
-import { type OptionSpec, buildPacket } from "../src/wire/build.js";
-import { nodeLenOf } from "../src/wire/ioam/trace-type.js";
+import { buildPacket } from "../src/wire/build.js";
 import { NetnsSet } from "../src/linux/netns-set.js";
 import { chain } from "../src/lab/line.js";
-import { countByHopLimit, ethernetFrame, macOf, startTrafgen } from "../src/lab/trafgen.js";
-import { type BenchEnv, QUEUE, SCENARIOS, SENT_HOP_LIMIT, type Scenario, buildCConsumer } from "./dataplane-scenarios.js";
+import { countByMatches, ethernetFrame, macOf, startTrafgen } from "../src/lab/trafgen.js";
+import { NODE_RUN_SCENARIOS } from "./dataplane-node-run.js";
+import { BENCH_TRACE, type BenchEnv, QUEUE, SCENARIOS, SENT_HOP_LIMIT, type Scenario, buildCConsumer } from "./dataplane-scenarios.js";
 
 const argv = process.argv.slice(2);
 const SHORT = argv.includes("--short");
@@ -25,8 +25,10 @@ const RUNS = opt("--runs", SHORT ? 1 : 3);
 const WINDOW_S = opt("--seconds", SHORT ? 0.5 : 2);
 const WARMUP_S = SHORT ? 0.2 : 0.5;
 const SIZES = [64, 1300];
-/** The trace every packet carries: pre-allocated, 0x800000, room for 5 nodes, namespace 123 (r1 knows it). */
-const TRACE: OptionSpec = { kind: "trace", variant: "prealloc", namespaceId: 123, nodeLen: nodeLenOf(0x800000), flags: { overflow: false, loopback: false, active: false, unknownBits: 0 }, remainingLen: 5 * nodeLenOf(0x800000), traceType: 0x800000, reserved: 0, nodes: [] };
+/** Rows to run (--only 3,4); all by default. */
+const ONLY = argv.includes("--only") ? argv[argv.indexOf("--only") + 1]!.split(",") : undefined;
+/** Light load for the latency figures: packets/s. */
+const LATENCY_PPS = 5000;
 const progress = (m: string) => JSON_ONLY || process.stderr.write(`bench/dataplane: ${m}\n`);
 const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 
@@ -47,14 +49,19 @@ interface Row {
   details: Record<string, unknown>;
 }
 
-async function measure(env: BenchEnv, s: Scenario, frame: Uint8Array, net: { h1: string; h2: string }): Promise<{ window: Window; details: Record<string, unknown> }> {
-  const hls = [s.instrumentedHopLimit, ...(s.passedHopLimit !== undefined ? [s.passedHopLimit] : [])];
-  const count = countByHopLimit(env.nets, net.h2, hls);
+/** The receiver's counters of a scenario: instrumented, then passed (if it can pass packets). */
+function matchesOf(s: Scenario): string[][] {
+  if (s.count) return [s.count.instrumented, ...(s.count.passed ? [s.count.passed] : [])];
+  return [s.instrumentedHopLimit, ...(s.passedHopLimit !== undefined ? [s.passedHopLimit] : [])].map((hl) => ["-m", "hl", "--hl-eq", String(hl)]);
+}
+
+async function measure(env: BenchEnv, s: Scenario, frame: Uint8Array, net: { h1: string; h2: string }, pps?: number): Promise<{ window: Window; details: Record<string, unknown> }> {
+  const count = countByMatches(env.nets, net.h2, matchesOf(s));
   const running = await s.start(env);
-  const tg = startTrafgen(net.h1, "east", frame);
+  const tg = startTrafgen(net.h1, "east", frame, pps ? { pps } : {});
   let window: Window | undefined;
   try {
-    await sleep(WARMUP_S);
+    await sleep(Math.max(WARMUP_S, s.warmupSeconds ?? 0));
     const [i0 = 0, p0 = 0] = count();
     const t0 = process.hrtime.bigint();
     await sleep(WINDOW_S);
@@ -87,10 +94,20 @@ function ratios(rows: Row[]): Record<string, number | null> {
   const out: Record<string, number | null> = {};
   for (const size of SIZES) {
     const c = rows.find((r) => r.id === "2" && r.payload === size)?.pps;
-    const ts = rows.find((r) => r.id === "2b" && r.payload === size)?.pps;
-    out[`2b/2 @${size}B`] = c && ts !== undefined ? Math.round((ts / c) * 100) / 100 : null;
+    for (const id of ["2b", "3", "4"]) {
+      const x = rows.find((r) => r.id === id && r.payload === size)?.pps;
+      if (x !== undefined) out[`${id}/2 @${size}B`] = c ? Math.round((x / c) * 100) / 100 : null;
+    }
   }
   return out;
+}
+
+/** The delay a scenario adds at light load: its daemon's kernel receive → verdict histogram. */
+async function latency(env: BenchEnv, s: Scenario, size: number, frame: Uint8Array, net: { h1: string; h2: string }): Promise<Record<string, unknown>> {
+  const m = await measure(env, s, frame, net, LATENCY_PPS);
+  const l = m.details.latencyUs as { p50: number | null; p99: number | null; samples: number } | undefined;
+  progress(`(${s.id}) ${size} B at ${LATENCY_PPS} pps: receive → verdict p50 ${l?.p50} µs, p99 ${l?.p99} µs`);
+  return { id: s.id, payload: size, pps: LATENCY_PPS, p50Us: l?.p50 ?? null, p99Us: l?.p99 ?? null, samples: l?.samples ?? 0 };
 }
 
 async function main(): Promise<void> {
@@ -110,20 +127,24 @@ async function main(): Promise<void> {
     nets.exec(r1, "sysctl", ["-qw", "net.ipv6.ioam6_id=1", "net.ipv6.conf.west.ioam6_enabled=0"]);
     nets.ip(r1, "ioam", "namespace", "add", "123");
     const env: BenchEnv = { nets, router: r1, buildDir };
-    const frames = new Map(SIZES.map((size) => {
-      const ipv6 = buildPacket({ src: net.h1Addr, dst: net.h2Addr, hopLimit: SENT_HOP_LIMIT, options: [TRACE], upper: { kind: "udp", srcPort: 4000, dstPort: 9, data: new Uint8Array(size) } });
-      return [size, ethernetFrame(macOf(nets, r1, "west"), macOf(nets, net.h1, "east"), ipv6)] as const;
-    }));
+    const frame = (s: Scenario, size: number) => {
+      const ipv6 = s.packet?.(net, size) ?? buildPacket({ src: net.h1Addr, dst: net.h2Addr, hopLimit: SENT_HOP_LIMIT, options: [BENCH_TRACE], upper: { kind: "udp", srcPort: 4000, dstPort: 9, data: new Uint8Array(size) } });
+      return ethernetFrame(macOf(nets, r1, "west"), macOf(nets, net.h1, "east"), ipv6);
+    };
+    const scenarios = [...SCENARIOS, ...NODE_RUN_SCENARIOS].filter((s) => !ONLY || ONLY.includes(s.id) || s.id === "2");
     const rows: Row[] = [];
-    for (const s of SCENARIOS) for (const size of SIZES) rows.push(await row(env, s, size, frames.get(size)!, net));
+    for (const s of scenarios) for (const size of SIZES) rows.push(await row(env, s, size, frame(s, size), net));
+    const latencies: Array<Record<string, unknown>> = [];
+    for (const s of scenarios.filter((x) => x.latency)) for (const size of SIZES) latencies.push(await latency(env, s, size, frame(s, size), net));
     const result = {
       bench: "dataplane",
       mode: SHORT ? "short" : "full",
       host: { kernel: release(), cpus: cpus().length, loadavg1AtStart: load },
-      settings: { runs: RUNS, windowSeconds: WINDOW_S, queues: 1, ...QUEUE, trace: "HbH pre-allocated 0x800000, 5 nodes" },
+      settings: { runs: RUNS, windowSeconds: WINDOW_S, queues: 1, ...QUEUE, trace: "HbH pre-allocated 0x800000, 5 nodes", latencyPps: LATENCY_PPS },
       rows,
       ratio: ratios(rows),
-      goal: "2b/2 >= 1",
+      latency: latencies,
+      goal: "2b/2, 3/2 and 4/2 >= 1",
     };
     process.stdout.write(JSON.stringify(result, null, JSON_ONLY ? 0 : 2) + "\n");
   } finally {

@@ -1,13 +1,14 @@
 // What a decapsulating node's data plane wrote to its sink (`ioam node run --sink PATH`):
-// NDJSON, one canonical record per decapsulated packet (docs/lab.md, "Lab ↔ data plane") —
-// the packet as it arrived there, after the node's own fill. A record whose upper-layer bytes
-// are included (`payload`) says which probe it was; without them, records are matched to
-// probes in the order they were sent. Lines that are not such records are skipped, so a sink
+// NDJSON, one decap record per decapsulated packet (docs/dataplane.md "Sink records") with the
+// options as they arrived there, after the node's own fill; a canonical packet record (`ioam
+// decode --json --payload`) is read too. A record whose upper-layer bytes are included
+// (`payload`) says which probe it was; without them, records are matched to probes in the
+// order they were sent. Lines that are not such records are skipped, so a sink
 // in another shape leaves the trace to the captures.
 
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import type { IoamOption } from "../wire/ioam/option.js";
-import { packetFromJson } from "../wire/json/record-from-json.js";
+import { optionsFromJson, packetFromJson } from "../wire/json/record-from-json.js";
 import { encodePacket } from "../wire/packet.js";
 import { probeKey } from "./probes.js";
 
@@ -48,16 +49,21 @@ function record(line: string): SinkRecord | undefined {
   let json: unknown;
   try {
     json = JSON.parse(line);
+    const sink = json as { source?: unknown; options?: unknown; potVerified?: unknown };
+    if (sink.source === "decap") return withPot({ options: optionsFromJson(sink.options) }, sink.potVerified); // ioam node run's record
     const rec = packetFromJson(json);
     const out: SinkRecord = { options: rec.options };
     const key = rec.payload.length > 0 ? probeKey(encodePacket(rec)) : undefined;
     if (key !== undefined) out.key = key;
-    const pot = (json as { potVerified?: unknown }).potVerified;
-    if (Array.isArray(pot) && pot.every((v) => typeof v === "boolean")) out.potVerified = pot;
-    return out;
+    return withPot(out, (json as { potVerified?: unknown }).potVerified);
   } catch {
     return undefined;
   }
+}
+
+function withPot(out: SinkRecord, pot: unknown): SinkRecord {
+  if (Array.isArray(pot) && pot.every((v) => typeof v === "boolean")) out.potVerified = pot;
+  return out;
 }
 
 /** The records written to the sink since byte `from`. */

@@ -120,7 +120,7 @@ function readNodes(r: YamlReader, value: Node | null, lines: LineCounter, source
       else if (k === "routes") node.routes = strings(r, x, `${p}.routes`);
       // The block is read with its own reader so that its paths are the apply file's own
       // ("interfaces.eth1"), with the node named in messages.
-      else node.ioam = readApplyMapping(new YamlReader(r.file, lines, source, `${p}.ioam.`), x);
+      else node.ioam = readApplyMapping(new YamlReader(r.file, lines, source, `${p}.ioam.`), x, { labDataplane: true });
     }
     if (!kindSeen) r.fail(keyNode, p, "needs kind: host or kind: router");
     return node;

@@ -42,14 +42,20 @@ export interface Trafgen {
   kill(): void;
 }
 
-/** Starts trafgen in `ns` on `ifname`, sending `frame` as fast as it can on one CPU. */
-export function startTrafgen(ns: string, ifname: string, frame: Uint8Array): Trafgen {
+/**
+ * Starts trafgen in `ns` on `ifname`, sending `frame` as fast as it can on one CPU, or (about)
+ * `opts.pps` packets a second, one at a time (trafgen --gap; its --rate sends bursts).
+ */
+export function startTrafgen(ns: string, ifname: string, frame: Uint8Array, opts: { pps?: number; randomAt?: number } = {}): Trafgen {
   const dir = mkdtempSync(join(tmpdir(), "ioamkit-trafgen-"));
   const cfg = join(dir, "packet.cfg");
-  writeFileSync(cfg, `{ ${[...frame].map((b) => `0x${b.toString(16).padStart(2, "0")}`).join(", ")} }\n`);
+  // randomAt: two octets trafgen draws anew for every packet (drnd), e.g. a UDP source port, so that packets spread over flows.
+  const bytes = [...frame].map((b) => `0x${b.toString(16).padStart(2, "0")}`);
+  if (opts.randomAt !== undefined) bytes.splice(opts.randomAt, 2, "drnd(2)");
+  writeFileSync(cfg, `{ ${bytes.join(", ")} }\n`);
   // Its own process group: trafgen forks a sender per CPU and stops only when the whole group
   // gets the signal (as ^C does), not when its parent alone does.
-  const child: ChildProcess = spawn("ip", ["netns", "exec", ns, "trafgen", "-o", ifname, "-i", cfg, "--cpus", "1", "-n", "0"], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child: ChildProcess = spawn("ip", ["netns", "exec", ns, "trafgen", "-o", ifname, "-i", cfg, "--cpus", "1", "-n", "0", ...(opts.pps ? ["-t", `${Math.round(1e6 / opts.pps)}us`] : [])], { stdio: ["ignore", "pipe", "pipe"], detached: true });
   const signal = (sig: NodeJS.Signals) => killGroup(child.pid!, sig);
   running.add(child.pid!);
   let out = "";
@@ -71,9 +77,18 @@ export function startTrafgen(ns: string, ifname: string, frame: Uint8Array): Tra
 
 /** Counts packets arriving in `ns` by hop limit with raw-table rules (drops them there). */
 export function countByHopLimit(nets: NetnsSet, ns: string, hopLimits: readonly number[]): () => number[] {
-  for (const hl of hopLimits) nets.exec(ns, "ip6tables", ["-t", "raw", "-A", "PREROUTING", "-m", "hl", "--hl-eq", String(hl), "-j", "DROP"]);
+  return countByMatches(nets, ns, hopLimits.map((hl) => ["-m", "hl", "--hl-eq", String(hl)]));
+}
+
+/**
+ * Counts packets arriving in `ns` with one raw-table rule per match (ip6tables match
+ * arguments), in order: a packet is counted (and dropped) by the first rule it matches.
+ */
+export function countByMatches(nets: NetnsSet, ns: string, matches: readonly string[][]): () => number[] {
+  const tag = (i: number) => `ioamkit-count-${i}`;
+  matches.forEach((m, i) => nets.exec(ns, "ip6tables", ["-t", "raw", "-A", "PREROUTING", ...m, "-m", "comment", "--comment", tag(i), "-j", "DROP"]));
   return () => {
     const out = nets.exec(ns, "ip6tables-save", ["-c", "-t", "raw"]);
-    return hopLimits.map((hl) => Number(new RegExp(`^\\[(\\d+):\\d+\\] -A PREROUTING -m hl --hl-eq ${hl} -j DROP`, "m").exec(out)?.[1] ?? 0));
+    return matches.map((_, i) => Number(new RegExp(`^\\[(\\d+):\\d+\\] -A PREROUTING .*--comment ${tag(i)} -j DROP`, "m").exec(out)?.[1] ?? 0));
   };
 }

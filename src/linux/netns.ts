@@ -29,7 +29,8 @@ export function runInNetns(name: string, script: string, args: readonly string[]
     env: { ...process.env, [NETNS_ENV]: name },
   });
   const forward = (sig: NodeJS.Signals) => child.kill(sig);
-  process.on("SIGINT", forward).on("SIGTERM", forward);
+  // SIGHUP too: `ioam node run` reloads its file on it.
+  process.on("SIGINT", forward).on("SIGTERM", forward).on("SIGHUP", forward);
   return new Promise((resolve, reject) => {
     child.on("error", (e) => reject(new IoamError("NOT_SUPPORTED", `cannot enter network namespace "${name}": ${e.message} (needs nsenter from util-linux)`)));
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 + 2 : 1)));

@@ -40,7 +40,16 @@ export type DecapResult =
  * (or `p` itself when it carried no IOAM). `onEvent` gets the kernel-equivalent event.
  */
 export function decapsulate(p: Uint8Array, node: NodeState, ctx: PacketContext, counters: NodeCounters, sink: (r: DecapRecord) => void, onEvent?: (e: TraceEventRecord) => void): DecapResult {
-  const b = p.slice();
+  const r = decapsulateInPlace(p.slice(), node, ctx, counters, sink, onEvent);
+  return r.outcome === "no-ioam" ? { outcome: "no-ioam", packet: p } : r;
+}
+
+/**
+ * decapsulate() without its copy, for a caller that owns `b` (a data plane's receive buffer):
+ * `b` is processed in place, and the packet returned may be a view into it — valid as long as
+ * `b` is. Copying 1300 octets twice per packet was a third of a decapsulating node's time.
+ */
+export function decapsulateInPlace(b: Uint8Array, node: NodeState, ctx: PacketContext, counters: NodeCounters, sink: (r: DecapRecord) => void, onEvent?: (e: TraceEventRecord) => void): DecapResult {
   const transit = transitPacket(b, 0, b.length, node, ctx, counters, onEvent ? { onEvent } : {});
   if (transit.verdict === "drop") return { outcome: "drop", transit };
   const rec = decodePacket(b);
@@ -50,10 +59,10 @@ export function decapsulate(p: Uint8Array, node: NodeState, ctx: PacketContext, 
   if (last && last.nextHeader === IPPROTO.IPV6 && rec.options.length > 0) {
     sink(withPot({ source: "decap", mode: "encap", src: rec.ipv6.src, dst: rec.ipv6.dst, options: rec.options }, b, node));
     if (isActive(rec.options)) return { outcome: "terminated-active" };
-    return { outcome: "decap-encap", packet: b.slice(last.offset + last.length) };
+    return { outcome: "decap-encap", packet: b.subarray(last.offset + last.length) };
   }
   const ioam = rec.options.filter((o) => o.header === "hop");
-  if (!hbh || hbh.kind !== "hop" || ioam.length === 0) return { outcome: "no-ioam", packet: p };
+  if (!hbh || hbh.kind !== "hop" || ioam.length === 0) return { outcome: "no-ioam", packet: b };
   sink(withPot({ source: "decap", mode: "inline", src: rec.ipv6.src, dst: rec.ipv6.dst, options: ioam }, b, node));
   if (isActive(ioam)) return { outcome: "terminated-active" };
   const others = hbh.tlvs.filter((t) => t.type > 1); // options other than Pad1/PadN stay

@@ -9,10 +9,11 @@ import { buildPacket } from "../wire/build.js";
 import { bytesToHex } from "../wire/hex.js";
 import { decodePacket } from "../wire/packet.js";
 import { type PacketContext, fixedClock } from "./context.js";
-import { type EncapCounters, type EncapMode, Encapsulator, type EncapPolicy } from "./encap.js";
+import { type EncapCounters, type EncapMode, type EncapSequences, Encapsulator, type EncapPolicy } from "./encap.js";
 import { forwardHopLimit } from "./forward.js";
 import { newCounters } from "./counters.js";
 import { createNodeState } from "./state.js";
+import { transitPacket } from "./transit.js";
 
 const ALPHA = createNodeState({
   nodeId: 1,
@@ -173,3 +174,66 @@ describe("encapsulation: frequency, modes, stage and MTU (ioam6_output)", () => 
   });
 });
 
+
+describe("encapsulation into a caller's buffer (the data plane's path)", () => {
+  const fwd: PacketContext = { stage: "prerouting", ingress: "veth1", egress: "veth0", clock: LOCAL.clock, queueDepth: 0 };
+  it("decide() + writeInstrumented() at an offset of a dirty buffer write exactly process()'s bytes, reading the packet from an offset", () => {
+    for (const mode of ["inline", "encap"] as const) {
+      for (const more of [{}, { dex: { namespaceId: 123, traceType: 0x800000, seq: true } }] as Array<Partial<EncapPolicy>>) {
+        const want = new Encapsulator(policy(mode, 0xf00000, 24, 123, more)).process(ping(), ALPHA, fwd, { tunnelSource: "2001:db8:1::2" }, counters()).packet;
+        const src = new Uint8Array(300).fill(0x55);
+        src.set(ping(), 17);
+        const e = new Encapsulator(policy(mode, 0xf00000, 24, 123, more));
+        const c = counters();
+        const grow = e.decide(src, 17, ping().length, ALPHA, fwd, { tunnelSource: "2001:db8:1::2" }, c);
+        assert.equal(grow, want.length - ping().length);
+        const out = new Uint8Array(600).fill(0xaa);
+        e.writeInstrumented(src, 17, ping().length, out, 33, ALPHA, fwd, { tunnelSource: "2001:db8:1::2" });
+        assert.equal(bytesToHex(out.subarray(33, 33 + want.length)), bytesToHex(want), `${mode} ${JSON.stringify(Object.keys(more))}`);
+        assert.ok(out.subarray(0, 33).every((x) => x === 0xaa) && out.subarray(33 + want.length).every((x) => x === 0xaa), "nothing outside the packet written");
+        assert.equal(c.encapInline + c.encapOuter, 1);
+      }
+    }
+  });
+
+  it("takes its frequency counter and sequences from the caller (one shared set across workers keeps k/n exact)", () => {
+    let count = 0;
+    const shared: EncapSequences = { frequency: () => count++, e2e: () => 0n, dex: () => 0 };
+    const a = new Encapsulator({ ...policy("inline", 0x800000, 4), freqK: 1, freqN: 2 }, shared);
+    const b = new Encapsulator({ ...policy("inline", 0x800000, 4), freqK: 1, freqN: 2 }, shared);
+    const got = [a, b, a, a, b, b, a, b].map((e) => e.process(ping(), ALPHA, LOCAL, {}, counters()).outcome);
+    assert.equal(got.filter((o) => o === "inline").length, 4);
+    assert.deepEqual(got.map((o) => o === "inline"), [true, false, true, false, true, false, true, false]);
+  });
+
+  it("starts an Incremental Trace with this node's block, which the next incremental node follows", () => {
+    const inc: EncapPolicy = { mode: "inline", freqK: 1, freqN: 1, trace: { namespaceId: 123, traceType: 0x800000, size: 12, variant: "incremental" } };
+    const e = new Encapsulator(inc);
+    const c = counters();
+    const grow = e.decide(ping(), 0, ping().length, ALPHA, fwd, {}, c);
+    const out = new Uint8Array(ping().length + grow);
+    e.writeInstrumented(ping(), 0, ping().length, out, 0, ALPHA, fwd, {});
+    const t = decodePacket(out).options[0]!;
+    assert.ok(t.kind === "trace" && t.variant === "incremental");
+    assert.deepEqual([t.remainingLen, t.nodes.map((n) => [n.hopLimit, n.nodeId])], [2, [[63, 1]]]);
+    const next = createNodeState({ nodeId: 2, interfaces: { veth9: { enabled: true, id: 9 } }, namespaces: [{ id: 123 }], features: { incremental: true } });
+    const r = transitPacket(out, 0, out.length, next, { stage: "prerouting", ingress: "veth9", clock: LOCAL.clock }, newCounters());
+    assert.ok(r.verdict === "pass" && r.packet);
+    const t2 = decodePacket(r.packet).options[0]!;
+    assert.ok(t2.kind === "trace");
+    assert.deepEqual(t2.nodes.map((n) => n.nodeId), [2, 1], "newest first");
+  });
+
+  it("inserts an Incremental Trace at a packet's offset within a larger buffer (transit)", () => {
+    const inc: EncapPolicy = { mode: "inline", freqK: 1, freqN: 1, trace: { namespaceId: 123, traceType: 0x800000, size: 12, variant: "incremental" } };
+    const p = new Encapsulator(inc).process(ping(), EMPTY_NODE, LOCAL, {}, counters()).packet;
+    const buf = new Uint8Array(p.length + 20).fill(9);
+    buf.set(p, 10);
+    const next = createNodeState({ nodeId: 2, interfaces: { veth9: { enabled: true, id: 9 } }, namespaces: [{ id: 123 }], features: { incremental: true } });
+    const r = transitPacket(buf, 10, 10 + p.length, next, { stage: "prerouting", ingress: "veth9", clock: LOCAL.clock }, newCounters());
+    assert.ok(r.verdict === "pass" && r.packet);
+    const t = decodePacket(r.packet).options[0]!;
+    assert.ok(t.kind === "trace");
+    assert.deepEqual(t.nodes.map((n) => n.nodeId), [2]);
+  });
+});

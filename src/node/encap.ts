@@ -8,19 +8,17 @@
 // egress MTU is sent uninstrumented and counted.
 
 import { writeU32 } from "../wire/_be.js";
-import { type OptionSpec, buildPacketRecord } from "../wire/build.js";
 import { IPPROTO } from "../wire/ext-header.js";
-import { DEX_EXT_FLOW_ID, DEX_EXT_SEQ } from "../wire/ioam/dex.js";
 import { E2E_SEQ32, E2E_SEQ64, E2E_TS_FRAC, E2E_TS_SEC } from "../wire/ioam/e2e.js";
 import { IOAM_OPT } from "../wire/ioam/option.js";
-import { encodePacket } from "../wire/packet.js";
 import { IPV6 } from "../wire/ipv6.js";
 import { parseIpv6Address } from "../wire/ipv6-address.js";
 import type { TraceFlags } from "../wire/ioam/trace.js";
-import { nodeLenOf } from "../wire/ioam/trace-type.js";
 import { type PacketContext, optionTime } from "./context.js";
+import { type HeadersTemplate, headersTemplate } from "./encap-template.js";
 import { fillTrace } from "./fill.js";
 import { setPayloadLength } from "./header-edit.js";
+import { incrementalInsert } from "./incremental.js";
 import { potIngress } from "./pot.js";
 import type { NodeState } from "./state.js";
 
@@ -33,8 +31,11 @@ export interface EncapPolicy {
   freqN: number;
   tunsrc?: string;
   tundst?: string;
-  /** A Pre-allocated Trace to carry (the lwtunnel's only option). */
-  trace?: { namespaceId: number; traceType: number; size: number; flags?: TraceFlags; reserved?: number };
+  /**
+   * A Pre-allocated Trace to carry (the lwtunnel's only option), or beyond Linux an Incremental
+   * one (`size` is then its RemainingLen budget; this node inserts its block like any other).
+   */
+  trace?: { namespaceId: number; traceType: number; size: number; flags?: TraceFlags; reserved?: number; variant?: "prealloc" | "incremental" };
   /** Edge-to-Edge (RFC 9197 §4.6), in an outer Destination Options header: encap mode only. */
   e2e?: { namespaceId: number; e2eType: number };
   /**
@@ -61,19 +62,44 @@ export interface EncapPacketFacts {
 }
 
 
+/**
+ * Where an encapsulator's sequence numbers come from: the lwtunnel's frequency counter (one per
+ * route, ioam6_output) and the E2E and DEX sequences. Per policy by default; a data plane
+ * with several workers passes one shared set so that k/n stays exact across them.
+ */
+export interface EncapSequences {
+  /** The count before this packet (u32, wraps at 2^32). */
+  frequency(): number;
+  e2e(): bigint;
+  /** u32, wraps. */
+  dex(): number;
+}
+
+/** Sequences kept in the encapsulator itself. */
+export function localSequences(): EncapSequences {
+  let f = 0;
+  let e = 0n;
+  let d = 0;
+  return { frequency: () => ((f = (f + 1) >>> 0), (f - 1) >>> 0), e2e: () => e++, dex: () => ((d = (d + 1) >>> 0), (d - 1) >>> 0) };
+}
+
+const DRY_RUN: PacketContext = { stage: "output", clock: () => ({ sec: 0, nsec: 0 }) };
+
 export class Encapsulator {
-  /** Packets that reached the frequency step (the lwtunnel's u32 counter). */
-  private counter = 0;
-  /** Sequence numbers of the E2E and DEX options (per policy: a policy is one packet group / flow). */
-  private e2eSeq = 0n;
-  private dexSeq = 0;
+  /** What the last decide() (or process()) chose. */
+  lastOutcome: EncapOutcome = "skipped-frequency";
   private readonly t: HeadersTemplate;
   private readonly tundst: Uint8Array | undefined;
   private readonly tunsrc: Uint8Array | undefined;
   /** The last selected tunnel source, parsed (it is the same packet after packet). */
   private lastSource: { text: string; bytes: Uint8Array } | undefined;
+  /** Octets this node's Incremental Trace block adds, per node state (constant for one state). */
+  private readonly incrementalGrowth = new WeakMap<NodeState, number>();
 
-  constructor(readonly policy: EncapPolicy) {
+  constructor(
+    readonly policy: EncapPolicy,
+    private readonly seq: EncapSequences = localSequences(),
+  ) {
     if (policy.e2e && policy.mode !== "encap") throw new RangeError("an E2E option travels in an outer Destination Options header: it needs mode encap");
     this.t = headersTemplate(policy);
     this.tundst = policy.tundst === undefined ? undefined : address(policy.tundst, "tundst");
@@ -86,37 +112,87 @@ export class Encapsulator {
    * packet to send — a new array when instrumented, `p` itself otherwise — and what happened.
    */
   process(p: Uint8Array, node: NodeState, ctx: PacketContext, facts: EncapPacketFacts, counters: EncapCounters): { outcome: EncapOutcome; packet: Uint8Array } {
-    const forwarding = ctx.stage === "prerouting";
-    // At prerouting a packet the kernel will drop for its hop limit never reaches the lwtunnel.
-    if (forwarding && p[IPV6.HOP_LIMIT]! <= 1) return { outcome: "skipped-hop-limit", packet: p };
-    const c = this.counter;
-    this.counter = (c + 1) >>> 0;
-    if (c % this.policy.freqN >= this.policy.freqK) return { outcome: "skipped-frequency", packet: p };
-    const inline = this.policy.mode === "inline" || (this.policy.mode === "auto" && ctx.ingress === undefined);
-    if (inline && p[IPV6.NEXT_HEADER] === IPPROTO.HOPOPTS) return { outcome: "skipped-hop-by-hop", packet: p };
-    const grow = this.t.bytes.length + (inline ? 0 : IPV6.LENGTH);
-    if (facts.mtu !== undefined && p.length + grow > facts.mtu) {
-      counters.encap_skipped_mtu++;
-      return { outcome: "skipped-mtu", packet: p };
-    }
-    const out = inline ? this.insertInline(p) : this.encapsulate(p, facts, forwarding);
-    this.fillOptions(out, node, ctx, forwarding);
-    if (inline) counters.encapInline++;
-    else counters.encapOuter++;
-    return { outcome: inline ? "inline" : "encap", packet: out };
+    const grow = this.decide(p, 0, p.length, node, ctx, facts, counters);
+    if (grow < 0) return { outcome: this.lastOutcome, packet: p };
+    const out = new Uint8Array(p.length + grow);
+    this.writeInstrumented(p, 0, p.length, out, 0, node, ctx, facts);
+    return { outcome: this.lastOutcome, packet: out };
   }
 
-  /** The per-packet fields: this node's trace data, E2E sequence and timestamps, DEX sequence. */
-  private fillOptions(out: Uint8Array, node: NodeState, ctx: PacketContext, forwarding: boolean): void {
+  /**
+   * The lwtunnel's steps for the IPv6 packet p[start, start + length) — hop limit (at
+   * prerouting), frequency, an existing Hop-by-Hop header (inline), the egress MTU — without
+   * writing anything: returns the octets instrumenting it adds, or -1 when it goes unchanged
+   * (`lastOutcome` says why). Counts the packet; call writeInstrumented next for this packet.
+   */
+  decide(p: Uint8Array, start: number, length: number, node: NodeState, ctx: PacketContext, facts: EncapPacketFacts, counters: EncapCounters): number {
+    // At prerouting a packet the kernel will drop for its hop limit never reaches the lwtunnel.
+    if (ctx.stage === "prerouting" && p[start + IPV6.HOP_LIMIT]! <= 1) return this.skip("skipped-hop-limit");
+    if (this.seq.frequency() % this.policy.freqN >= this.policy.freqK) return this.skip("skipped-frequency");
+    const inline = this.policy.mode === "inline" || (this.policy.mode === "auto" && ctx.ingress === undefined);
+    if (inline && p[start + IPV6.NEXT_HEADER] === IPPROTO.HOPOPTS) return this.skip("skipped-hop-by-hop");
+    const grow = this.t.bytes.length + (inline ? 0 : IPV6.LENGTH) + this.incrementalBlock(node);
+    if (facts.mtu !== undefined && length + grow > facts.mtu) {
+      counters.encap_skipped_mtu++;
+      return this.skip("skipped-mtu");
+    }
+    if (inline) counters.encapInline++;
+    else counters.encapOuter++;
+    this.lastOutcome = inline ? "inline" : "encap";
+    return grow;
+  }
+
+  /** Writes the packet decide() just accepted, instrumented, at out[at, at + length + grow). */
+  writeInstrumented(p: Uint8Array, start: number, length: number, out: Uint8Array, at: number, node: NodeState, ctx: PacketContext, facts: EncapPacketFacts): void {
+    const inline = this.lastOutcome === "inline";
+    const forwarding = ctx.stage === "prerouting";
+    const trace = this.policy.trace;
+    const incremental = trace?.variant === "incremental" ? node.namespaces.get(trace.namespaceId) : undefined;
+    // An Incremental Trace grows once more by this node's block: laid out in a scratch packet first.
+    const to = incremental ? new Uint8Array(length + this.t.bytes.length + (inline ? 0 : IPV6.LENGTH)) : out;
+    const base = incremental ? 0 : at;
+    if (inline) this.insertInline(p, start, length, to, base);
+    else this.encapsulate(p, start, length, to, base, facts, forwarding);
+    this.fillOptions(to, base, node, ctx, forwarding);
+    if (incremental) out.set(incrementalInsert(to, IPV6.LENGTH + this.t.traceAt, node, incremental, ctx, forwarding).packet, at);
+  }
+
+  private skip(outcome: EncapOutcome): number {
+    this.lastOutcome = outcome;
+    return -1;
+  }
+
+  /** Octets an Incremental Trace grows by with this node's block (0 without one, or when the node does not know its namespace). */
+  private incrementalBlock(node: NodeState): number {
+    const trace = this.policy.trace;
+    const ns = trace?.variant === "incremental" ? node.namespaces.get(trace.namespaceId) : undefined;
+    if (!ns) return 0;
+    let grow = this.incrementalGrowth.get(node);
+    if (grow === undefined) {
+      // The growth depends on the template and the node's block size only: measured once, on a bare packet.
+      const probe = new Uint8Array(IPV6.LENGTH + this.t.bytes.length);
+      probe[0] = 0x60;
+      probe[IPV6.NEXT_HEADER] = this.t.firstHeader;
+      probe.set(this.t.bytes, IPV6.LENGTH);
+      setPayloadLength(probe, 0);
+      grow = incrementalInsert(probe, IPV6.LENGTH + this.t.traceAt, node, ns, DRY_RUN, false).packet.length - probe.length;
+      this.incrementalGrowth.set(node, grow);
+    }
+    return grow;
+  }
+
+  /** The per-packet fields: this node's trace data, POT, E2E sequence and timestamps, DEX sequence. */
+  private fillOptions(out: Uint8Array, at: number, node: NodeState, ctx: PacketContext, forwarding: boolean): void {
     const { trace, e2e, dex, pot } = this.policy;
-    const ns = trace && node.namespaces.get(trace.namespaceId);
+    const base = at + IPV6.LENGTH;
+    const ns = trace && trace.variant !== "incremental" ? node.namespaces.get(trace.namespaceId) : undefined;
     const potKey = pot && node.pot.get(pot.namespaceId);
     if (pot && !potKey) throw new RangeError(`proof of transit for IOAM namespace ${pot.namespaceId}: this node has no key for it`);
-    if (potKey) potIngress(out, IPV6.LENGTH + this.t.potAt, pot!.random(), potKey);
+    if (potKey) potIngress(out, base + this.t.potAt, pot!.random(), potKey);
     // The lwtunnel records the hop limit as it is after forwarding; at prerouting that is one less than now.
-    if (ns) fillTrace(out, 0, IPV6.LENGTH + this.t.traceAt + IOAM_OPT.BODY, node, ns, ctx, forwarding);
-    if (e2e) writeE2eFields(out, IPV6.LENGTH + this.t.e2eAt + IOAM_OPT.BODY + 4, e2e.e2eType, this.e2eSeq++, ctx, node.namespaces.get(e2e.namespaceId)?.tsFormat ?? "posix-us");
-    if (dex?.seq) writeU32(out, IPV6.LENGTH + this.t.dexAt + IOAM_OPT.BODY + 8 + (dex.flowId !== undefined ? 4 : 0), this.dexSeq++ >>> 0);
+    if (ns) fillTrace(out, at, base + this.t.traceAt + IOAM_OPT.BODY, node, ns, ctx, forwarding);
+    if (e2e) writeE2eFields(out, base + this.t.e2eAt + IOAM_OPT.BODY + 4, e2e.e2eType, this.seq.e2e(), ctx, node.namespaces.get(e2e.namespaceId)?.tsFormat ?? "posix-us");
+    if (dex?.seq) writeU32(out, base + this.t.dexAt + IOAM_OPT.BODY + 8 + (dex.flowId !== undefined ? 4 : 0), this.seq.dex());
   }
 
   private selectedSource(text: string | undefined): Uint8Array | undefined {
@@ -125,81 +201,45 @@ export class Encapsulator {
     return this.lastSource.bytes;
   }
 
-  private insertInline(p: Uint8Array): Uint8Array {
+  private insertInline(p: Uint8Array, s: number, length: number, out: Uint8Array, at: number): void {
     const tpl = this.t.bytes;
-    const out = new Uint8Array(p.length + tpl.length);
-    out.set(p.subarray(0, IPV6.LENGTH));
-    out.set(tpl, IPV6.LENGTH);
-    out[IPV6.LENGTH + this.t.nextHeaderAt] = p[IPV6.NEXT_HEADER]!;
-    out.set(p.subarray(IPV6.LENGTH), IPV6.LENGTH + tpl.length);
-    out[IPV6.NEXT_HEADER] = IPPROTO.HOPOPTS;
-    setPayloadLength(out, 0);
-    return out;
+    out.set(p.subarray(s, s + IPV6.LENGTH), at);
+    out.set(tpl, at + IPV6.LENGTH);
+    out[at + IPV6.LENGTH + this.t.nextHeaderAt] = p[s + IPV6.NEXT_HEADER]!;
+    out.set(p.subarray(s + IPV6.LENGTH, s + length), at + IPV6.LENGTH + tpl.length);
+    out[at + IPV6.NEXT_HEADER] = IPPROTO.HOPOPTS;
+    setLength(out, at, length + tpl.length);
   }
 
-  private encapsulate(p: Uint8Array, facts: EncapPacketFacts, forwarding: boolean): Uint8Array {
+  private encapsulate(p: Uint8Array, s: number, length: number, out: Uint8Array, at: number, facts: EncapPacketFacts, forwarding: boolean): void {
     const src = this.tunsrc ?? this.selectedSource(facts.tunnelSource);
     if (!src) throw new RangeError("encap mode without tunsrc needs the selected tunnel source address (facts.tunnelSource)");
-    const at = IPV6.LENGTH + this.t.bytes.length;
-    const out = new Uint8Array(at + p.length);
-    out.set(p.subarray(0, IPV6.LENGTH)); // version, traffic class, flow label, hop limit copied
-    out[IPV6.NEXT_HEADER] = this.t.firstHeader;
-    out.set(src, 8);
-    out.set(this.tundst!, 24);
-    out.set(this.t.bytes, IPV6.LENGTH);
-    out[IPV6.LENGTH + this.t.nextHeaderAt] = IPPROTO.IPV6;
-    out.set(p, at);
+    const inner = at + IPV6.LENGTH + this.t.bytes.length;
+    out.set(p.subarray(s, s + IPV6.LENGTH), at); // version, traffic class, flow label, hop limit copied
+    out[at + IPV6.NEXT_HEADER] = this.t.firstHeader;
+    out.set(src, at + 8);
+    out.set(this.tundst!, at + 24);
+    out.set(this.t.bytes, at + IPV6.LENGTH);
+    out[at + IPV6.LENGTH + this.t.nextHeaderAt] = IPPROTO.IPV6;
+    out.set(p.subarray(s, s + length), inner);
     // The kernel forwards (and decrements) only the outer header: the inner one must already
     // carry the value the lwtunnel, running after forwarding, would have copied.
-    if (forwarding) out[at + IPV6.HOP_LIMIT] = p[IPV6.HOP_LIMIT]! - 1;
-    setPayloadLength(out, 0);
-    return out;
+    if (forwarding) out[inner + IPV6.HOP_LIMIT] = p[s + IPV6.HOP_LIMIT]! - 1;
+    setLength(out, at, inner - at + length);
   }
+}
+
+/** Payload Length of the IPv6 packet of `total` octets at b[at]. */
+function setLength(b: Uint8Array, at: number, total: number): void {
+  const len = total - IPV6.LENGTH;
+  b[at + IPV6.PAYLOAD_LENGTH] = len >>> 8;
+  b[at + IPV6.PAYLOAD_LENGTH + 1] = len & 0xff;
 }
 
 function address(text: string, what: string): Uint8Array {
   const a = parseIpv6Address(text);
   if (!a) throw new RangeError(`${what} "${text}" is not an IPv6 address`);
   return a;
-}
-
-/** The extension headers an encapsulator adds, laid out once, and where its per-packet fields are. */
-interface HeadersTemplate {
-  bytes: Uint8Array;
-  /** Offsets within `bytes`: the IOAM option TLVs, and the Next Header octet of the last header. */
-  traceAt: number;
-  potAt: number;
-  e2eAt: number;
-  dexAt: number;
-  nextHeaderAt: number;
-  /** Protocol number of the first header (Hop-by-Hop, or Destination Options for E2E alone). */
-  firstHeader: number;
-}
-
-/**
- * The headers of Linux's lwtunnel template (PadN, the trace option with zeroed data space, tail PadN), plus DEX in
- * the Hop-by-Hop header and E2E in a Destination Options header (RFC 9486 §4), laid out by the codec.
- */
-function headersTemplate(policy: EncapPolicy): HeadersTemplate {
-  const { trace, e2e, dex, pot } = policy;
-  const options: OptionSpec[] = [];
-  if (trace) {
-    const flags = trace.flags ?? { overflow: false, loopback: false, active: false, unknownBits: 0 };
-    options.push({ kind: "trace", variant: "prealloc", namespaceId: trace.namespaceId, nodeLen: nodeLenOf(trace.traceType), flags, remainingLen: trace.size / 4, traceType: trace.traceType, reserved: trace.reserved ?? 0, nodes: [] });
-  }
-  if (pot) options.push({ kind: "pot", namespaceId: pot.namespaceId, potType: 0, flags: 0, random: 0n, cumulative: 0n });
-  if (dex) options.push({ kind: "dex", namespaceId: dex.namespaceId, flags: 0, extFlags: (dex.flowId !== undefined ? DEX_EXT_FLOW_ID : 0) | (dex.seq ? DEX_EXT_SEQ : 0), traceType: dex.traceType, reserved: 0, ...(dex.flowId !== undefined ? { flowId: dex.flowId } : {}), ...(dex.seq ? { seq: 0 } : {}) });
-  if (e2e) options.push(e2eTemplate(e2e.namespaceId, e2e.e2eType));
-  if (options.length === 0) throw new RangeError("an encap policy needs at least one option (trace, pot, e2e or dex)");
-  const rec = buildPacketRecord({ src: "::", dst: "::", options, upper: { kind: "raw", protocol: IPPROTO.IPV6, bytes: new Uint8Array(0) } });
-  const bytes = encodePacket(rec).slice(IPV6.LENGTH);
-  const at = (kind: string) => (rec.options.find((o) => o.kind === kind)?.offset ?? IPV6.LENGTH) - IPV6.LENGTH;
-  const last = rec.extHeaders[rec.extHeaders.length - 1]!;
-  return { bytes, traceAt: at("trace"), potAt: at("pot"), e2eAt: at("e2e"), dexAt: at("dex"), nextHeaderAt: last.offset - IPV6.LENGTH, firstHeader: rec.ipv6.nextHeader };
-}
-
-function e2eTemplate(namespaceId: number, e2eType: number): OptionSpec {
-  return { kind: "e2e", namespaceId, e2eType, ...(e2eType & E2E_SEQ64 ? { seq64: 0n } : {}), ...(e2eType & E2E_SEQ32 ? { seq32: 0 } : {}), ...(e2eType & E2E_TS_SEC ? { tsSec: 0 } : {}), ...(e2eType & E2E_TS_FRAC ? { tsFrac: 0 } : {}) };
 }
 
 /** E2E data in E2E-Type bit order: sequence number (64 or 32 bits), then the encapsulation time. */

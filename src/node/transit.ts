@@ -93,14 +93,16 @@ export function transitPacket(b: Uint8Array, start: number, end: number, node: N
   return insertIncremental(b, start, end, incrementalAt, node, ctx, counters);
 }
 
-/** The first Incremental Trace of the walk gets this node's block, once the walk is done (growing the packet moves what follows). */
+/**
+ * The first Incremental Trace of the walk gets this node's block, once the walk is done (growing
+ * the packet moves what follows). The grown packet is a new array; Overflow is set in place.
+ */
 function insertIncremental(b: Uint8Array, start: number, end: number, opt: number, node: NodeState, ctx: PacketContext, counters: NodeCounters): TransitResult {
-  // Growing the packet needs it alone in its buffer (the data plane's case); otherwise it is left as Linux leaves it.
-  if (start !== 0 || end !== b.length) return PASS;
+  const p = start === 0 && end === b.length ? b : b.subarray(start, end);
   const ns = node.namespaces.get(traceNamespaceId(b, opt + IOAM_OPT.BODY))!;
-  const r = incrementalInsert(b, opt, node, ns, ctx, true, ctx.mtu);
+  const r = incrementalInsert(p, opt - start, node, ns, ctx, true, ctx.mtu);
   counters[r.outcome === "inserted" ? "ioamFilled" : r.outcome === "already-overflowed" ? "ioamAlreadyOverflowed" : "ioamOverflowed"]++;
-  return r.packet === b ? PASS : { verdict: "pass", packet: r.packet };
+  return r.packet === p ? PASS : { verdict: "pass", packet: r.packet };
 }
 
 /**

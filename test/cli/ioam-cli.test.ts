@@ -22,8 +22,8 @@ describe("ioam", () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("prints help with an example for every command, exit 0", () => {
-    for (const cmd of ["decode", "encode", "namespace", "schema", "monitor", "route"]) {
-      const r = ioam([cmd, "--help"]);
+    for (const cmd of ["decode", "encode", "namespace", "schema", "monitor", "route", "node run", "node stats", "node cleanup"]) {
+      const r = ioam([...cmd.split(" "), "--help"]);
       assert.equal(r.code, 0);
       assert.match(r.out, /usage: ioam/);
       assert.match(r.out, /\nexamples:\n {2}ioam /);

@@ -44,9 +44,18 @@ export async function startIoamMonitor(args: string[], path: string): Promise<Ba
   return { child, done };
 }
 
-/** Sends IPv6 packets (whole, header included) from inside netns `ns`, routed by destination. */
-export function injectPackets(nets: NetnsSet, ns: string, packets: readonly Uint8Array[]): void {
-  nets.exec(ns, "python3", [INJECT, "raw6"], packets.map((p) => bytesToHex(p)).join("\n") + "\n");
+/** Sends IPv6 packets (whole, header included) from inside netns `ns`, routed by destination; `pps` paces them. */
+export function injectPackets(nets: NetnsSet, ns: string, packets: readonly Uint8Array[], pps?: number): void {
+  nets.exec(ns, "python3", [INJECT, "raw6", ...(pps ? [String(pps)] : [])], packets.map((p) => bytesToHex(p)).join("\n") + "\n");
+}
+
+/** injectPackets in the background: resolves when all are sent. */
+export function injectPacketsAsync(ns: string, packets: readonly Uint8Array[], pps?: number): Promise<void> {
+  const child = spawn("ip", ["netns", "exec", ns, "python3", INJECT, "raw6", ...(pps ? [String(pps)] : [])], { stdio: ["pipe", "ignore", "pipe"] });
+  let err = "";
+  child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+  child.stdin!.end(packets.map((p) => bytesToHex(p)).join("\n") + "\n");
+  return new Promise((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`inject.py in ${ns}: ${err}`)))));
 }
 
 /** A running tcpdump on one interface of a netns. */
@@ -57,11 +66,11 @@ export class Capture {
     readonly file: string,
   ) {}
 
-  /** Captures packets received on `ifname` (not those sent from it) that match `filter`. */
-  static async start(ns: string, ifname: string, filter = "ip6"): Promise<Capture> {
+  /** Captures packets received on `ifname` (not those sent from it) that match `filter`, the first `snaplen` octets of each. */
+  static async start(ns: string, ifname: string, filter = "ip6", snaplen = 262144): Promise<Capture> {
     const dir = mkdtempSync(join(tmpdir(), "ioamkit-cap-"));
     const file = join(dir, "cap.pcap");
-    const child = spawn("ip", ["netns", "exec", ns, "tcpdump", "--immediate-mode", "-U", "-n", "-Q", "in", "-i", ifname, "-w", file, filter]);
+    const child = spawn("ip", ["netns", "exec", ns, "tcpdump", "--immediate-mode", "-U", "-n", "-Q", "in", "-s", String(snaplen), "-i", ifname, "-w", file, filter]);
     await waitReady(child, /listening on/, `tcpdump on ${ns}:${ifname}`);
     return new Capture(child, dir, file);
   }

@@ -2,9 +2,11 @@
 // `ioam lab trace --json` on real namespaces (kernel transit, read from tcpdump on the wire)
 // against `ioam lab trace --emulate --json`. Covered now: everything the kernel does alone —
 // the self-test set-up (Alpha sends an empty trace, Beta fills) for the self-test's INPUT
-// cases, a kernel-only diamond with both paths, and the domain edge dropping IOAM from h1.
-// The data-plane cases (encap/decap at r1 and r4) join once `ioam node run` exists: the same
-// comparison then reads r4's sink.
+// cases, a kernel-only diamond with both paths, and the domain edge dropping IOAM from h1 —
+// and with the userspace data plane (`ioam node run` in the real lab): the five-router line
+// (r1 inserts a trace and POT inline or encapsulated, r2–r4 update POT, r5 removes it at the
+// edge and verifies) and the diamond (r1 and r4 encapsulate towards each other), read from the
+// decapsulating node's sink.
 
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -26,8 +28,8 @@ interface ProbeLine {
   options: Array<Record<string, unknown>>;
 }
 
-/** Timestamp fields are the clock's, not the lab's: masked in both. */
-const TIME_KEYS = new Set(["tsSec", "tsFrac"]);
+/** Timestamp fields are the clock's, and a POT option's random number (and so its cumulative) is the encapsulating node's draw: masked in both. */
+const TIME_KEYS = new Set(["tsSec", "tsFrac", "random", "cumulative"]);
 function masked(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(masked);
   if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, TIME_KEYS.has(k) ? "masked" : masked(x)]));
@@ -100,5 +102,46 @@ describe("emulation vs the wire", { skip }, () => {
   it("the domain edge: r1 drops IOAM arriving from h1, on the wire and in the emulation", () => {
     const lines = sameBothWays(diamond, labs.d, ["h1", "h2", "--insert", "trace prealloc type 0x800000 ns 100 size 12"]);
     for (const l of lines) assert.deepEqual(l.path, ["h1", "r1"]);
+  });
+});
+
+describe("emulation vs the wire, with the userspace data plane", { skip }, () => {
+  const line = join(ROOT, "examples", "line-inline.yaml");
+  const diamond = join(ROOT, "examples", "diamond.yaml");
+  const labs: string[] = [];
+  after(() => {
+    for (const lab of labs) ioam("lab", "down", lab);
+  });
+  const up = (file: string, lab: string, vars: string[]) => {
+    labs.push(lab);
+    const r = ioam("lab", "up", file, ...vars, "--name", lab);
+    assert.equal(r.code, 0, r.err);
+  };
+
+  for (const mode of ["inline", "encap"]) {
+    it(`line, mode ${mode}: r1 inserts, r2–r4 update POT, r5 removes and verifies — the same traces, from r5's sink`, () => {
+      const lab = `t${process.pid}-l${mode[0]}`;
+      up(line, lab, [`MODE=${mode}`]);
+      const lines = sameBothWays(line, lab, ["h1", "h2", `MODE=${mode}`]) as Array<ProbeLine & { at?: { source: string; node: string }; potVerified?: boolean[] }>;
+      for (const l of lines) {
+        assert.deepEqual(l.at, { source: "sink", node: "r5" });
+        assert.deepEqual(l.potVerified, [true]);
+        assert.deepEqual((l.options[0]!.nodes as Array<{ nodeId: number }>).map((n) => n.nodeId), [5, 4, 3, 2, 1]);
+      }
+      ioam("lab", "down", lab);
+    });
+  }
+
+  it("diamond, both directions: r1 and r4 encapsulate towards each other — the same traces, from the tunnel end's sink", () => {
+    const lab = `t${process.pid}-dd`;
+    const vars = ["TRACE=type 0xf00000 size 64"];
+    up(diamond, lab, vars);
+    for (const [src, dst, end] of [["h1", "h2", "r4"], ["h2", "h1", "r1"]] as const) {
+      const lines = sameBothWays(diamond, lab, [src, dst, ...vars]) as Array<ProbeLine & { at?: { source: string; node: string } }>;
+      for (const l of lines) {
+        assert.deepEqual(l.at, { source: "sink", node: end });
+        assert.equal((l.options[0]!.nodes as unknown[]).length, 3, `${src} → ${dst}: the encapsulating node, one of r2/r3, the tunnel end`);
+      }
+    }
   });
 });

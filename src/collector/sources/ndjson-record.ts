@@ -1,11 +1,11 @@
 // The records the decap sink and DEX receivers read (docs/dex-export.md): one canonical JSON
 // record per line, `v: 1`. Tolerant of additions — unknown members are ignored — and of the
 // shapes ioamkit writes: a packet record (`ioam decode --json`: ipv6 + options), a decap record
-// (src, dst, options), a trace record (`ioam monitor --json`: option) and a DEX record (option
-// + flowId/seq). A line that is none of these is refused with a reason, never guessed at.
+// (`ioam node run --sink`, docs/dataplane.md "Sink records": src, dst, inner, options), a trace
+// record (`ioam monitor --json`: option) and a DEX record (option + flowId/seq). A line that is none of these is refused with a reason, never guessed at.
 
 import { hexToBytes } from "../../wire/hex.js";
-import type { TraceNode } from "../../wire/ioam/trace-node.js";
+import { type TraceNode, decodeNodeFixed, nodeEntryLength } from "../../wire/ioam/trace-node.js";
 import type { FlowInfo, Observation, RecordSource, TimeSource } from "../observation.js";
 import { seqText } from "../packet-observation.js";
 
@@ -50,20 +50,39 @@ function node(v: unknown, what: string): TraceNode {
   return n;
 }
 
-/** Milliseconds since the epoch from a number (ms), an ISO text, or {tsSec, tsNsec}. */
+/** Milliseconds since the epoch from a number (ms), an ISO text, {tsSec, tsNsec} or the data plane's {sec, nsec}. */
 function timeOf(v: unknown, fallback: number): number {
   if (typeof v === "number" && Number.isFinite(v)) return v;
   if (typeof v === "string" && !Number.isNaN(Date.parse(v))) return Date.parse(v);
   if (isObj(v) && typeof v.tsSec === "number") return v.tsSec * 1000 + (typeof v.tsNsec === "number" ? v.tsNsec / 1e6 : 0);
+  if (isObj(v) && typeof v.sec === "number") return v.sec * 1000 + (typeof v.nsec === "number" ? v.nsec / 1e6 : 0);
   if (v === undefined) return fallback;
-  throw new RecordError(`time: expected ms, an ISO date or {tsSec, tsNsec}, got ${JSON.stringify(v)}`);
+  throw new RecordError(`time: expected ms, an ISO date, {tsSec, tsNsec} or {sec, nsec}, got ${JSON.stringify(v)}`);
 }
 
+/** The data plane's words for where a time came from (docs/dataplane.md) in the collector's. */
+const DATAPLANE_TIME_SOURCES: Readonly<Record<string, TimeSource>> = { kernel: "kernel-rx", clock: "daemon-clock" };
+
+function timeSourceOf(v: unknown, fallback: TimeSource): TimeSource {
+  if (typeof v !== "string") return fallback;
+  if (TIME_SOURCES.has(v)) return v as TimeSource;
+  return DATAPLANE_TIME_SOURCES[v] ?? fallback;
+}
+
+/** Where the record was made: a name, or the data plane's {id, netns}. */
+function placeOf(r: Obj, fallback: string): string {
+  if (typeof r.node === "string") return r.node;
+  if (isObj(r.node)) return typeof r.node.netns === "string" ? r.node.netns : typeof r.node.id === "number" ? `node ${r.node.id}` : fallback;
+  return typeof r.netns === "string" ? r.netns : fallback;
+}
+
+/** The packet's flow: a decap record's `inner` packet (the outer header is the tunnel's), else its addresses. */
 function flowOf(r: Obj): FlowInfo | undefined {
-  const ip = isObj(r.ipv6) ? r.ipv6 : r;
+  const ip = isObj(r.inner) ? r.inner : isObj(r.ipv6) ? r.ipv6 : r;
   if (typeof ip.src !== "string" || typeof ip.dst !== "string") return undefined;
   const f: FlowInfo = { src: ip.src, dst: ip.dst };
   if (typeof ip.flowLabel === "number") f.flowLabel = ip.flowLabel;
+  if (ip === r.inner && typeof ip.nextHeader === "number") f.nextHeader = ip.nextHeader; // the inner packet's own next header
   const up = isObj(r.upper) ? r.upper : undefined;
   if (up && typeof up.protocol === "number") f.nextHeader = up.protocol;
   if (up && typeof up.srcPort === "number") f.sport = up.srcPort;
@@ -84,11 +103,11 @@ export function observationsFromJson(r: unknown, d: RecordDefaults): Observation
   if (!isObj(r)) throw new RecordError("not a JSON object");
   if (r.v !== 1) throw new RecordError(`record version ${JSON.stringify(r.v)}: this collector reads v 1`);
   if (r.error !== undefined) throw new RecordError("an error record (the packet could not be decoded where it was seen)");
-  const options = Array.isArray(r.options) ? r.options : isObj(r.option) ? [r.option] : undefined;
+  const options = Array.isArray(r.options) ? r.options : isObj(r.option) ? [r.option] : r.source === "dex" && typeof r.data === "string" ? [dexSinkOption(r)] : undefined;
   if (!options) throw new RecordError("no options and no option: not an IOAM record");
   const source = typeof r.source === "string" && SOURCES.has(r.source) ? (r.source as RecordSource) : d.source;
-  const timeSource = typeof r.timeSource === "string" && TIME_SOURCES.has(r.timeSource) ? (r.timeSource as TimeSource) : d.timeSource;
-  const at = typeof r.node === "string" ? r.node : typeof r.netns === "string" ? r.netns : d.at;
+  const timeSource = timeSourceOf(r.timeSource, d.timeSource);
+  const at = placeOf(r, d.at);
   const base = { source, timeSource, at, time: timeOf(r.time, d.now) };
   const flow = flowOf(r);
   const ids = identifiers(options, r);
@@ -99,6 +118,19 @@ export function observationsFromJson(r: unknown, d: RecordDefaults): Observation
   });
   if (out.length === 0) throw new RecordError("no trace option in the record");
   return out;
+}
+
+/**
+ * The data plane's DEX sink record (docs/dataplane.md: namespaceId, traceType, flowId, seq and
+ * this node's entry as hex) as the one-node trace option it stands for.
+ */
+function dexSinkOption(r: Obj): Obj {
+  const traceType = num(r.traceType, "traceType");
+  const data = hexToBytes(r.data as string);
+  if (!data || data.length !== nodeEntryLength(traceType, 0)) throw new RecordError(`data: expected this node's ${nodeEntryLength(traceType, 0)}-octet entry for trace type ${r.traceType} as 0x… hex`);
+  const n = decodeNodeFixed(data, 0, traceType);
+  const nodeJson = Object.fromEntries(Object.entries(n).map(([k, v]) => [k, typeof v === "bigint" ? "0x" + v.toString(16) : v]));
+  return { kind: "trace", namespaceId: r.namespaceId, traceType, nodes: [nodeJson] };
 }
 
 function identifiers(options: unknown[], r: Obj): Partial<Observation> {

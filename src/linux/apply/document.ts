@@ -5,11 +5,14 @@
 // 0x10 sixteen), as the file's own language reads them; option words inside dataplane strings
 // follow the command line's rule (wire/number-text.ts). See docs/cli.md "Numbers".
 
-import { LineCounter, type Node, type Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq, parseDocument } from "yaml";
+import { LineCounter, type Node, isMap, isScalar, parseDocument } from "yaml";
 import { ConfigError } from "../../errors.js";
-import { parseOptionWords } from "../../wire/ioam/option-words.js";
 import { IF_ID_MAX, IF_ID_WIDE_MAX, NODE_ID_MAX, NODE_ID_WIDE_MAX, type InterfaceIoam, type NodeIds } from "../ioam6-sysctl.js";
 import { MAX_SCHEMA_DATA } from "../netlink/ioam6-family.js";
+import { DATAPLANE_KEYS, type DataplaneSpec, checkDataplane, emptyDataplane, itemText, listItems, readDataplaneKey } from "./dataplane-spec.js";
+import { YamlReader } from "./yaml-reader.js";
+
+export { YamlReader } from "./yaml-reader.js";
 
 export type InterfaceChange = Partial<Omit<InterfaceIoam, "name">>;
 export interface NamespaceWant {
@@ -32,86 +35,13 @@ export interface DesiredState {
   namespaces?: Map<number, NamespaceWant>;
   schemas?: Map<number, Uint8Array>;
   dataplane: DataplaneItem[];
+  /** The `dataplane:` section as `ioam node run` runs it (empty when the file has none). */
+  dataplaneSpec: DataplaneSpec;
   /** file:line of each item, by path ("namespaces.123", "interfaces.eth1.id"). */
   where: Map<string, string>;
 }
 
 const TOP = ["version", "node", "interfaces", "namespaces", "schemas", "dataplane"] as const;
-const DATAPLANE = ["encap", "decap", "pot", "e2e", "dex", "transit"] as const;
-
-/**
- * Reads values out of a parsed YAML document, each error naming file:line and the item's path.
- * `prefix` is put before every path in messages (a lab names the node whose block it reads).
- */
-export class YamlReader {
-  readonly where = new Map<string, string>();
-  constructor(
-    readonly file: string,
-    private readonly lines: LineCounter,
-    private readonly source: string,
-    private readonly prefix = "",
-  ) {}
-
-  /** The node's text as written in the file. */
-  sourceOf(node: Node): string {
-    const [start, end] = node.range ?? [0, 0];
-    return this.source.slice(start, end).trim();
-  }
-
-  at(node: Node | null | undefined): string {
-    const start = node?.range?.[0];
-    return start === undefined ? this.file : `${this.file}:${this.lines.linePos(start).line}`;
-  }
-
-  fail(node: Node | null | undefined, path: string, message: string): never {
-    throw new ConfigError(`${this.at(node)}: ${this.prefix}${path}`, message);
-  }
-
-  map(node: unknown, path: string): YAMLMap {
-    if (isMap(node)) return node;
-    if (node === null || (isScalar(node) && node.value === null)) return new YAMLMap();
-    return this.fail(node as Node, path, "expected a mapping (key: value lines)");
-  }
-
-  /** Pairs of a mapping with their keys as text; refuses keys not in `allowed`. */
-  entries(m: YAMLMap, path: string, allowed?: readonly string[]): Array<[string, Node | null, Node]> {
-    return m.items.map((pair) => {
-      const keyNode = pair.key as Node;
-      const key = isScalar(keyNode) ? String(keyNode.value) : this.fail(keyNode, path, "keys must be plain words or numbers");
-      const at = `${path ? path + "." : ""}${key}`;
-      if (allowed && !allowed.includes(key)) this.fail(keyNode, at, `unknown key (known: ${allowed.join(", ")})`);
-      this.where.set(at, this.at(keyNode));
-      return [key, pair.value as Node | null, keyNode];
-    });
-  }
-
-  /** A YAML 1.2 integer from 0 to max (the document is parsed with intAsBigInt). */
-  uint(node: Node | null, path: string, max: bigint): bigint {
-    const v = isScalar(node) ? node.value : undefined;
-    const n = typeof v === "bigint" ? v : typeof v === "number" && Number.isInteger(v) ? BigInt(v) : undefined;
-    if (n !== undefined && n >= 0n && n <= max) return n;
-    const expected = `expected an integer from 0 to ${max} (YAML 1.2: decimal, 0x hex, 0o octal)`;
-    if (typeof v === "string") this.fail(node, path, `${expected}, got the string "${v}"${/^(0[xXoO])?[0-9a-fA-F]+$/.test(v) ? ": remove the quotes" : ""}`);
-    this.fail(node, path, `${expected}, got ${node ? (isScalar(node) ? this.sourceOf(node) : "a structure") : "nothing"}`);
-  }
-
-  num(node: Node | null, path: string, max: number): number {
-    return Number(this.uint(node, path, BigInt(max)));
-  }
-
-  bool(node: Node | null, path: string): boolean {
-    const v = isScalar(node) ? node.value : undefined;
-    if (typeof v === "boolean") return v;
-    if (v === "on" || v === "off") return v === "on";
-    return this.fail(node, path, "expected true or false");
-  }
-
-  text(node: Node | null, path: string): string {
-    const v = isScalar(node) ? node.value : undefined;
-    if (typeof v === "string") return v;
-    return this.fail(node, path, "expected a string");
-  }
-}
 
 /** Parses the text of an apply file; `file` names it in errors. */
 export function parseApplyDocument(text: string, file: string): DesiredState {
@@ -134,17 +64,20 @@ export function parseApplyDocument(text: string, file: string): DesiredState {
 /**
  * The apply format read from a node of an already parsed YAML document (a whole apply file, or
  * a lab's per-node `ioam:` block, which needs no version: its topology file has one), so that
- * every file:line is the line in the file that holds it.
+ * every file:line is the line in the file that holds it. A lab's block writes its `dataplane:`
+ * in the lab's words (POT profiles, `tunnel` without an address, `edge IFNAME`: docs/lab.md),
+ * which the lab checks and translates into `ioam node run`'s (lab/node-file.ts): with
+ * `labDataplane` its items are only listed here.
  */
-export function readApplyMapping(r: YamlReader, contents: unknown): DesiredState {
-  const out: DesiredState = { file: r.file, dataplane: [], where: r.where };
+export function readApplyMapping(r: YamlReader, contents: unknown, opts: { labDataplane?: boolean } = {}): DesiredState {
+  const out: DesiredState = { file: r.file, dataplane: [], dataplaneSpec: emptyDataplane(), where: r.where };
   for (const [key, value, keyNode] of r.entries(r.map(contents, ""), "", TOP)) {
     if (key === "version" && r.num(value, "version", 0xffffffff) !== 1) r.fail(keyNode, "version", "only version 1 is known");
     if (key === "node") out.node = readNode(r, value);
     if (key === "interfaces") out.interfaces = readInterfaces(r, value);
     if (key === "namespaces") out.namespaces = readNamespaces(r, value);
     if (key === "schemas") out.schemas = readSchemas(r, value);
-    if (key === "dataplane") out.dataplane = readDataplane(r, value);
+    if (key === "dataplane") readDataplane(r, value, out, opts.labDataplane === true);
   }
   return out;
 }
@@ -208,32 +141,18 @@ function readSchemas(r: YamlReader, value: Node | null): Map<number, Uint8Array>
   return out;
 }
 
-/** Data-plane items are checked for form (their option words must parse) and listed. */
-function readDataplane(r: YamlReader, value: Node | null): DataplaneItem[] {
-  const out: DataplaneItem[] = [];
-  for (const [key, v] of r.entries(r.map(value, "dataplane"), "dataplane", DATAPLANE)) {
-    const items = isSeq(v) ? (v as YAMLSeq).items : [v];
+/** The data-plane section: parsed and checked (dataplane-spec.ts), and listed item by item for `apply`. */
+function readDataplane(r: YamlReader, value: Node | null, out: DesiredState, listOnly: boolean): void {
+  for (const [key, v, keyNode] of r.entries(r.map(value, "dataplane"), "dataplane", DATAPLANE_KEYS)) {
+    if (!listOnly) readDataplaneKey(r, out.dataplaneSpec, key, v, keyNode);
+    const listed = key === "encap" || key === "decap" || listOnly;
+    const items = listed ? listItems(v) : [v ?? keyNode];
     items.forEach((item, i) => {
-      const path = `dataplane.${key}[${i}]`;
-      const node = item as Node;
-      const text = isScalar(node) ? String((node as Scalar).value) : r.sourceOf(node);
-      if (key === "encap") checkEncapPolicy(r, node, path, text);
-      out.push({ path, where: r.at(node), text });
+      const path = listed ? `dataplane.${key}[${i}]` : `dataplane.${key}`;
+      out.dataplane.push({ path, where: r.at(item), text: itemText(r, item) });
     });
   }
-  return out;
-}
-
-/** `PREFIX OPTION-WORDS…` (e.g. "2001:db8::/32 trace prealloc type 0x800000 ns 1 size 12"). */
-function checkEncapPolicy(r: YamlReader, node: Node, path: string, text: string): void {
-  const [prefix, ...words] = text.trim().split(/\s+/);
-  if (!prefix || !/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(prefix)) r.fail(node, path, `expected "PREFIX option words…", got "${text}"`);
-  const start = words.findIndex((w) => ["trace", "pot", "e2e", "dex"].includes(w));
-  try {
-    parseOptionWords(start < 0 ? words : words.slice(start), { policy: true });
-  } catch (e) {
-    r.fail(node, path, (e as Error).message);
-  }
+  if (!listOnly) checkDataplane(out.dataplaneSpec);
 }
 
 /** file:line of an item, or of the nearest enclosing section (for items the file leaves out). */

@@ -8,7 +8,7 @@ import { NETLINK_ROUTE, NetlinkSocket } from "../netlink/socket.js";
 import type { RouteSpec, RouteWordOrder } from "../route-spec.js";
 import { formatIpv6Address } from "../../wire/ipv6-address.js";
 import { linkIndex, linkNames } from "./links.js";
-import { AF_INET6, type RouteEntry, RTM, decodeRouteMessage, encodeRouteDumpRequest, encodeRouteRequest } from "./route-message.js";
+import { AF_INET6, type RouteEntry, RTM, decodeRouteMessage, encodeRouteDumpRequest, encodeRouteGetRequest, encodeRouteRequest } from "./route-message.js";
 
 /** How a route is named in messages: `2001:db8::/64` or `default`. */
 export function routeName(r: RouteSpec): string {
@@ -29,8 +29,8 @@ export function explainRouteError(e: unknown, route: RouteSpec, purpose: "add" |
       `${purpose === "add" ? "adding" : "deleting"} route ${routeName(route)}: this kernel has no ioam6 lightweight tunnel ` +
         "(built without CONFIG_IPV6_IOAM6_LWTUNNEL; it answers EOPNOTSUPP, \"lwt encapsulation type not supported\"), " +
         `so no route was ${purpose === "add" ? "added" : "deleted"}. ` +
-        // Drop "coming in a later release" once `ioam node run` exists.
-        "To insert IOAM on this host, use ioamkit's userspace data plane instead of a route (`ioam node run`, coming in a later release).",
+        "To insert IOAM on this host, use ioamkit's userspace data plane instead of a route: put the same words under dataplane.encap " +
+        "in a node file and run it with `ioam node run` (docs/dataplane.md).",
     );
   }
   if (e.errnoName === "EPERM" || e.errnoName === "EACCES") return new IoamError("KERNEL", `${e.message}; changing routes needs CAP_NET_ADMIN (run as root)`);
@@ -67,6 +67,15 @@ export class RouteClient {
     } catch (e) {
       throw explainRouteError(e, route, purpose);
     }
+  }
+
+  /** The route the kernel would take to `dst`, with the source address it selects (RTA_PREFSRC). */
+  async get(dst: Uint8Array): Promise<RouteEntry> {
+    const req = encodeRouteGetRequest(dst);
+    const replies = await this.sock.request(req.type, req.flags, req.payload, `looking up the route to ${formatIpv6Address(dst)}`);
+    const r = replies.map((m) => (m.type === RTM.NEWROUTE ? decodeRouteMessage(m.payload) : undefined)).find((x) => x !== undefined);
+    if (!r) throw new IoamError("KERNEL", `no route to ${formatIpv6Address(dst)}`);
+    return r;
   }
 
   /** Every IPv6 route of every table, in the kernel's dump order. */

@@ -80,6 +80,23 @@ export function encodeRouteRequest(purpose: "add" | "del", route: RouteSpec, oif
   return { type: add ? RTM.NEWROUTE : RTM.DELROUTE, flags: add ? NLM_F_CREATE_EXCL : 0, payload };
 }
 
+/** RTM_GETROUTE for one destination (what `ip -6 route get ADDR` asks): the kernel answers with the route it would use, its device and the selected source (RTA_PREFSRC). */
+export function encodeRouteGetRequest(dst: Uint8Array): RouteRequest {
+  const attrs = new AttrWriter().raw(RTA.DST, dst).bytes();
+  const payload = new Uint8Array(RTMSG_LEN + attrs.length);
+  payload.set(encodeRtMsg({ family: AF_INET6, dstLen: 128, srcLen: 0, tos: 0, table: 0, protocol: 0, scope: 0, type: 0, flags: 0 }));
+  payload.set(attrs, RTMSG_LEN);
+  return { type: RTM.GETROUTE, flags: 0, payload };
+}
+
+/** RTAX_MTU from a route's RTA_METRICS (include/uapi/linux/rtnetlink.h), if set. */
+export function routeMetricMtu(metrics: Uint8Array | undefined): number | undefined {
+  if (!metrics) return undefined;
+  const v = parseAttrList(metrics).find(([t]) => t === RTAX_MTU)?.[1];
+  return v && v.length >= 4 ? attrU32(v) : undefined;
+}
+const RTAX_MTU = 2;
+
 /** The dump request of all IPv6 routes (RTM_GETROUTE, NLM_F_DUMP). */
 export function encodeRouteDumpRequest(): RouteRequest {
   return { type: RTM.GETROUTE, flags: NLM_F.DUMP, payload: encodeRtMsg({ family: AF_INET6, dstLen: 0, srcLen: 0, tos: 0, table: 0, protocol: 0, scope: 0, type: 0, flags: 0 }) };

@@ -1,6 +1,7 @@
 // The inverse of record-json.ts: a canonical JSON record back into a PacketRecord, so that
 // `ioam decode --json | ioam encode --from-json` reproduces the packet.
 
+import type { IoamOption } from "../ioam/option.js";
 import { ConfigError } from "../../errors.js";
 import { hexToBytes } from "../hex.js";
 import type { PacketRecord } from "../packet.js";
@@ -49,4 +50,10 @@ export function packetFromJson(json: unknown): PacketRecord {
   r.payload ??= new Uint8Array(0);
   r.issues ??= [];
   return r;
+}
+
+/** The `options` array of a record (a canonical record's, or the data plane's decap sink record's) back to IoamOptions. */
+export function optionsFromJson(options: unknown, path = "record.options"): IoamOption[] {
+  if (!Array.isArray(options)) throw new ConfigError(path, "expected an array of options");
+  return convert(options, "", path) as IoamOption[];
 }
