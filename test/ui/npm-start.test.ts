@@ -1,6 +1,7 @@
 // test: serial — it builds the project, runs the demo as another user and checks host-wide state.
 // `npm start` under `timeout`, as an unprivileged user in a clone that user owns (own HOME), then
-// as root in the same clone: the URL answers, the summary line counts journeys, and after SIGINT
+// as root in the same clone (the real diamond lab: the page in Chromium shows its nodes, links and
+// a journey as the API has them): the URL answers, the summary line counts journeys, and after SIGINT
 // nothing is left — no process (of that user; of the demo), no network namespace, no ip6tables
 // rule, no temporary directory, no listener.
 
@@ -10,6 +11,7 @@ import { cpSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { artifactPath, chromiumSkip, launchChromium } from "../harness/chromium.js";
 import { get } from "./http.js";
 
 const ROOT = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "..");
@@ -63,6 +65,8 @@ describe("npm start", { skip }, () => {
     execFileSync("git", ["clone", "--quiet", "--no-hardlinks", ROOT, join(HOME, "ioamkit")]);
     // npm ci's result, copied rather than downloaded again: the test is about npm start.
     cpSync(join(ROOT, "node_modules"), join(HOME, "ioamkit", "node_modules"), { recursive: true, verbatimSymlinks: true });
+    // …and the NFQUEUE addon npm ci built (build/, gitignored): the real lab's data plane needs it.
+    if (existsSync(join(ROOT, "build"))) cpSync(join(ROOT, "build"), join(HOME, "ioamkit", "build"), { recursive: true });
     execFileSync("chown", ["-R", `${USER}:${USER}`, HOME]);
   });
   after(() => {
@@ -93,7 +97,11 @@ describe("npm start", { skip }, () => {
     // h1 → h2 through r2, and the ping replies back through r2 (examples/diamond.yaml's routes).
     assert.ok(paths.journeys > 0 && paths.paths.length === 2, JSON.stringify(paths).slice(0, 200));
     if (asUser) assert.match(stderr, /real lab not started \(not root\)/);
-    else assert.match(stderr, /real lab not started \(this build has no ioam node run|ioam demo: lab /, "as root: the real lab, or why not");
+    else {
+      assert.match(stderr, /^ioam demo: lab data plane of r1: running$/m, stderr);
+      assert.match(stderr, /^ioam demo: examples\/diamond\.yaml as lab demo\d+ /m);
+      await pageMatchesApi(url);
+    }
     child.kill("SIGINT");
     // timeout passes SIGINT on to npm and, once npm is gone, ends itself with the same signal.
     assert.match(await exited, /^(0|SIGINT)$/, `npm start ends with 0 or SIGINT; stderr:\n${stderr}`);
@@ -108,7 +116,7 @@ describe("npm start", { skip }, () => {
 
   it("as an unprivileged user: serves the UI with journeys, and SIGINT leaves nothing behind", { timeout: 600_000 }, () => npmStart(true));
 
-  it("as root: the same (the real lab when this build has ioam node run)", { timeout: 600_000, skip: root ? false : "needs root" }, () => npmStart(false));
+  it("as root: the real lab (namespaces, r1/r4 ioam node run), its journeys on the page as the API has them, and the same cleanup", { timeout: 600_000, skip: root ? false : "needs root" }, () => npmStart(false));
 });
 
 /** Processes started from the clone (the demo, its children: ip netns exec ping, ioam node run). */
@@ -117,6 +125,36 @@ function demoProcesses(): string {
     return sh("pgrep", ["-a", "-f", `${HOME}/ioamkit/|ping -6 -q`]).trim();
   } catch {
     return ""; // pgrep exits 1 when nothing matches
+  }
+}
+
+/** The page over the real lab in Chromium: its graph's nodes and links and its waterfall's hops are the API's. */
+async function pageMatchesApi(url: string): Promise<void> {
+  if (chromiumSkip()) return;
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.waitForSelector("body[data-ready='1']", { timeout: 60_000 });
+    const port = Number(new URL(url).port);
+    const w = JSON.parse((await page.getAttribute("body", "data-window"))!) as { from: number; to: number };
+    const topo = (await get(port, `/api/v1/topology?from=${w.from}&to=${w.to}`)).json<{ nodes: Array<{ id: string }>; links: Array<{ id: string }> }>();
+    const attrs = (sel: string, name: string) => page.$$eval(sel, (els, n) => els.map((e) => e.getAttribute(n) ?? ""), name);
+    assert.deepEqual((await attrs("#graph-figures tr[data-node-id]", "data-node-id")).sort(), topo.nodes.map((n) => n.id).sort());
+    assert.deepEqual(topo.nodes.map((n) => n.id).sort(), ["1", "2", "4"], "r1, r2 and r4 (r3 is off the routes)");
+    assert.deepEqual((await attrs("#graph-figures tr[data-link-id]", "data-link-id")).sort(), topo.links.map((l) => l.id).sort());
+    const id = Number(await page.getAttribute("#waterfall-chart", "data-journey-id"));
+    const list = (await get(port, `/api/v1/journeys?from=${w.from}&to=${w.to}&limit=10000`)).json<{ journeys: Array<{ id: number; latencyNs: Array<number | null>; hops: Array<{ nodeId: number }> }> }>();
+    const j = list.journeys.find((x) => x.id === id);
+    assert.ok(j, `journey ${id} of the waterfall is in the API's window`);
+    assert.deepEqual((await attrs("#waterfall-fields tr[data-field='nodeId'] td", "data-value")).map(Number), j.hops.map((h) => h.nodeId));
+    assert.deepEqual((await attrs("#waterfall-fields tr[data-field='latencyNs'] td", "data-value")).map((v) => (v === "" ? null : Number(v))), j.latencyNs);
+    await page.screenshot({ path: artifactPath("ui-real-lab.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
   }
 }
 
