@@ -88,19 +88,28 @@ describe("npm start", { skip }, () => {
     const exited = new Promise<string>((r) => child.on("exit", (code, signal) => r(signal ?? String(code))));
     // The pipe closes once every process holding it has ended: npm, and the demo under it.
     const closed = new Promise<void>((r) => child.stdout!.on("close", () => r()));
-    const url = (await out.wait(/ioam demo: open (http:\/\/127\.0\.0\.1:\d+\/)/, 400_000).catch((e: Error) => Promise.reject(new Error(`${e.message}\nstderr:\n${stderr}`))))[1]!;
-    const summary = await out.wait(/^journeys ([1-9]\d*) \(/, 60_000);
-    assert.ok(Number(summary[1]) > 0);
-    const port = Number(new URL(url).port);
-    assert.equal((await get(port, "/")).status, 200, "the page is built and served");
-    const paths = (await get(port, "/api/v1/paths")).json<{ journeys: number; paths: Array<{ path: string }> }>();
-    // h1 → h2 through r2, and the ping replies back through r2 (examples/diamond.yaml's routes).
-    assert.ok(paths.journeys > 0 && paths.paths.length === 2, JSON.stringify(paths).slice(0, 200));
-    if (asUser) assert.match(stderr, /real lab not started \(not root\)/);
-    else {
-      assert.match(stderr, /^ioam demo: lab data plane of r1: running$/m, stderr);
-      assert.match(stderr, /^ioam demo: examples\/diamond\.yaml as lab demo\d+ /m);
-      await pageMatchesApi(url);
+    let url = "";
+    try {
+      url = (await out.wait(/ioam demo: open (http:\/\/127\.0\.0\.1:\d+\/)/, 400_000).catch((e: Error) => Promise.reject(new Error(`${e.message}\nstderr:\n${stderr}`))))[1]!;
+      const summary = await out.wait(/^journeys ([1-9]\d*) \(/, 60_000);
+      assert.ok(Number(summary[1]) > 0);
+      const port = Number(new URL(url).port);
+      assert.equal((await get(port, "/")).status, 200, "the page is built and served");
+      const paths = (await get(port, "/api/v1/paths")).json<{ journeys: number; paths: Array<{ path: string }> }>();
+      // h1 → h2 through r2, and the ping replies back through r2 (examples/diamond.yaml's routes).
+      assert.ok(paths.journeys > 0 && paths.paths.length === 2, JSON.stringify(paths).slice(0, 200));
+      if (asUser) assert.match(stderr, /real lab not started \(not root\)/);
+      else {
+        assert.match(stderr, /^ioam demo: lab data plane of r1: running$/m, stderr);
+        assert.match(stderr, /^ioam demo: examples\/diamond\.yaml as lab demo\d+ /m);
+        await pageMatchesApi(url);
+      }
+    } catch (e) {
+      // A failed check must not leave the demo (and, as root, its lab) running.
+      child.kill("SIGINT");
+      await exited;
+      await closed;
+      throw e;
     }
     child.kill("SIGINT");
     // timeout passes SIGINT on to npm and, once npm is gone, ends itself with the same signal.
@@ -110,7 +119,7 @@ describe("npm start", { skip }, () => {
     if (asUser) assert.equal(spawnCount(USER), 0, "no process of the user is left");
     else assert.equal(demoProcesses(), "", "no demo, ping or data plane process is left");
     assert.deepEqual(hostState(), before, "no network namespace, ip6tables rule or temporary directory left");
-    await assert.rejects(get(port, "/"), /ECONNREFUSED/);
+    await assert.rejects(get(Number(new URL(url).port), "/"), /ECONNREFUSED/);
     assert.ok(existsSync(join(HOME, "ioamkit", "dist", "web", "index.html")), "npm start built the page in the clone");
   }
 
@@ -146,9 +155,10 @@ async function pageMatchesApi(url: string): Promise<void> {
     assert.deepEqual(topo.nodes.map((n) => n.id).sort(), ["1", "2", "4"], "r1, r2 and r4 (r3 is off the routes)");
     assert.deepEqual((await attrs("#graph-figures tr[data-link-id]", "data-link-id")).sort(), topo.links.map((l) => l.id).sort());
     const id = Number(await page.getAttribute("#waterfall-chart", "data-journey-id"));
-    const list = (await get(port, `/api/v1/journeys?from=${w.from}&to=${w.to}&limit=10000`)).json<{ journeys: Array<{ id: number; latencyNs: Array<number | null>; hops: Array<{ nodeId: number }> }> }>();
+    const t = Number(await page.getAttribute("#waterfall-chart", "data-time-ms"));
+    const list = (await get(port, `/api/v1/journeys?from=${Math.floor(t)}&to=${Math.ceil(t) + 1}&limit=10000`)).json<{ journeys: Array<{ id: number; latencyNs: Array<number | null>; hops: Array<{ nodeId: number }> }> }>();
     const j = list.journeys.find((x) => x.id === id);
-    assert.ok(j, `journey ${id} of the waterfall is in the API's window`);
+    assert.ok(j, `journey ${id} of the waterfall is the API's journey at ${t}`);
     assert.deepEqual((await attrs("#waterfall-fields tr[data-field='nodeId'] td", "data-value")).map(Number), j.hops.map((h) => h.nodeId));
     assert.deepEqual((await attrs("#waterfall-fields tr[data-field='latencyNs'] td", "data-value")).map((v) => (v === "" ? null : Number(v))), j.latencyNs);
     await page.screenshot({ path: artifactPath("ui-real-lab.png"), fullPage: true });

@@ -41,9 +41,10 @@ export const demoCommand: CommandSpec = {
 packets/s), the collector storing every journey in SQLite (a temporary database, or --db FILE
 to keep it) and the UI over it, then prints the URL and a live summary: journeys stored, their
 rate, the paths and their latency (--json: one JSON object per line instead). As root the
-diamond is a real lab (network namespaces, kernel nodes, the collector reading their
-ioam6_events); without root, or with --emulate, the same lab runs in this process on the
-engine. Ctrl-C (or --duration) stops it and removes everything it made. npm start runs this.`,
+diamond is a real lab named demo<PID> (network namespaces, r2/r3 kernel transit, r1/r4 running
+ioam node run, h1 pinging h2; the collector follows r1 and r4's sinks); without root, with
+--emulate, or when the lab cannot come up, the same lab runs in this process on the engine.
+Ctrl-C (or --duration) stops it and removes everything it made. npm start runs this.`,
   forms: [{ words: "", flags: ["emulate", "listen", "rate", "db", "duration", "jaeger", "json"] }],
   flags: [
     { name: "emulate", help: "run the lab in this process even as root" },

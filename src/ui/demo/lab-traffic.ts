@@ -5,9 +5,9 @@
 // the kernel's transit. h1 pings h2 (ping's replies take r4 → r2 → r1); the collector follows
 // both sinks. The lab has a name of its own (demo<pid>), so two demos or a user's own diamond
 // never clash, and stop() takes all of it down: ping, the daemons, the namespaces, the state.
-// This kernel-only fallback does not exist: without the data plane nothing inserts IOAM (the
-// kernel's ioam6 lwtunnel, CONFIG_IPV6_IOAM6_LWTUNNEL, is often not built), so the demo then
-// runs the emulation instead (run-demo.ts says why).
+// There is no kernel-only variant: without the data plane nothing would insert IOAM (the
+// kernel's ioam6 lwtunnel, CONFIG_IPV6_IOAM6_LWTUNNEL, is often not built, nor ip6_tunnel), so
+// a build or host without it runs the emulation instead (run-demo.ts says why).
 
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { closeSync, existsSync, openSync } from "node:fs";

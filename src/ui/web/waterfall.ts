@@ -39,6 +39,7 @@ export function renderWaterfall(box: HTMLElement, table: HTMLTableElement, link:
     aria: { enabled: true, label: { description: `journey ${j.id}: ${j.hops.length} hops` } },
   }, { notMerge: true, lazyUpdate: true });
   box.dataset.journeyId = String(j.id);
+  box.dataset.timeMs = String(j.timeMs);
   box.dataset.hops = String(j.hops.length);
   renderFields(table, j, labels);
   const href = j.traceId && jaegerUrl ? `${jaegerUrl}/trace/${j.traceId}` : undefined;
