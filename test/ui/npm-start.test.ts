@@ -80,8 +80,11 @@ describe("npm start", { skip }, () => {
     const env = { HOME, PATH: process.env.PATH ?? "/usr/bin:/bin", USER: asUser ? USER : "root", LOGNAME: asUser ? USER : "root", LANG: "C.UTF-8" };
     const cmd = ["timeout", "-s", "INT", "500", "npm", "start"];
     const child = asUser
-      ? spawn("setpriv", ["--reuid", String(uid), "--regid", String(uid), "--init-groups", "--", ...cmd], { cwd: join(HOME, "ioamkit"), env, stdio: ["ignore", "pipe", "pipe"] })
-      : spawn(cmd[0]!, cmd.slice(1), { cwd: join(HOME, "ioamkit"), env, stdio: ["ignore", "pipe", "pipe"] });
+      ? spawn("setpriv", ["--reuid", String(uid), "--regid", String(uid), "--init-groups", "--", ...cmd], { cwd: join(HOME, "ioamkit"), env, stdio: ["ignore", "pipe", "pipe"], detached: true })
+      : spawn(cmd[0]!, cmd.slice(1), { cwd: join(HOME, "ioamkit"), env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    // Its own process group, as a shell gives a job: SIGINT to the group is Ctrl-C on a terminal
+    // (npm, the demo and, as root, its ping all get it).
+    const ctrlC = () => process.kill(-child.pid!, "SIGINT");
     let stderr = "";
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     const out = lineReader(child);
@@ -106,13 +109,13 @@ describe("npm start", { skip }, () => {
       }
     } catch (e) {
       // A failed check must not leave the demo (and, as root, its lab) running.
-      child.kill("SIGINT");
+      ctrlC();
       await exited;
       await closed;
       throw e;
     }
-    child.kill("SIGINT");
-    // timeout passes SIGINT on to npm and, once npm is gone, ends itself with the same signal.
+    ctrlC();
+    // timeout ends with the signal once npm is gone (or 0 when the demo ended first).
     assert.match(await exited, /^(0|SIGINT)$/, `npm start ends with 0 or SIGINT; stderr:\n${stderr}`);
     await closed;
     assert.ok(out.lines.includes("ioam demo: stopped; nothing left behind"), out.lines.join("\n"));

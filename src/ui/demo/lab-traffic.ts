@@ -36,9 +36,11 @@ export async function labTraffic(rate: number, log: (line: string) => void): Pro
   const state = await labUp(t, { vars: { MODE: "encap", TRACE: DEMO_TRACE }, progress: (l) => log(`ioam demo: lab ${l.trim()}`) });
   let ping: ChildProcess | undefined;
   const stop = async () => {
-    if (ping && ping.exitCode === null) {
+    // Ctrl-C on a terminal reaches ping too (same process group): it may have ended by a signal.
+    if (ping && ping.exitCode === null && ping.signalCode === null) {
+      const exited = new Promise((r) => ping!.once("exit", r));
       ping.kill("SIGTERM");
-      await new Promise((r) => ping!.once("exit", r));
+      await exited;
     }
     await labDown(name);
   };
