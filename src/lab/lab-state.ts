@@ -27,7 +27,7 @@ export interface DaemonState {
   file: string;
   sink: string;
   log: string;
-  /** "running", or why it is not ("unavailable: …"). */
+  /** "running" once started (status checks the pid). */
   status: string;
 }
 

@@ -79,20 +79,18 @@ async function configure(t: Topology, s: LabState, progress: (l: string) => void
     if (r.code !== 0) throw new IoamError("KERNEL", `ioam apply for ${n.name} failed: ${r.stderr.trim()}`);
     progress(`  applied IOAM config of ${n.name} (${++done}/${nodes.length})`);
   });
-  // The first daemon tells whether this build has one; the others then start side by side.
+  // The first daemon runs the NFQUEUE self-test (cached per boot); the others then start side by side.
   const [first, ...rest] = [...t.nodes.values()].filter((n) => n.roles);
   if (!first) return;
-  const start = async (n: LabNode, unavailable?: string) => {
+  const start = async (n: LabNode) => {
     const rec = s.nodes[n.name]!;
     const dir = labDir(t.name);
-    const d = { file: rec.file!, sink: join(dir, `${n.name}.sink.ndjson`), log: join(dir, `${n.name}.log`) };
-    rec.daemon = unavailable ? { ...d, status: unavailable } : await startDaemon(n.name, rec.netns, d);
+    rec.daemon = await startDaemon(n.name, rec.netns, { file: rec.file!, sink: join(dir, `${n.name}.sink.ndjson`), log: join(dir, `${n.name}.log`) });
     writeLabState(s);
     progress(`  data plane of ${n.name}: ${rec.daemon.status}`);
   };
   await start(first);
-  const status = s.nodes[first.name]!.daemon!.status;
-  await Promise.all(rest.map((n) => start(n, status.startsWith("unavailable") ? status : undefined)));
+  await Promise.all(rest.map(start));
 }
 
 /** Brings the lab up; on failure removes everything it made and rethrows. */

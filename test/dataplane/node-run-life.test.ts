@@ -13,7 +13,7 @@ import { type Chain, chain } from "../../src/lab/line.js";
 import { buildPacket } from "../../src/wire/build.js";
 import { IPPROTO } from "../../src/wire/ext-header.js";
 import { NetnsSet } from "../harness/netns.js";
-import { ioam, routerYaml, startNode } from "../harness/node-run.js";
+import { ioam, nodeStats, routerYaml, startNode } from "../harness/node-run.js";
 import { Capture, injectPackets, injectPacketsAsync } from "../harness/process.js";
 import { IPTABLES, toolSkip } from "../harness/tools.js";
 
@@ -68,7 +68,8 @@ describe("ioam node run: frequency, reload, SIGKILL, cleanup, bad files", { skip
     let wire: Array<{ ipv6: Uint8Array }> = [];
     try {
       const flow = injectPacketsAsync(net.h1, udp(10_000, 7001), 4000);
-      await new Promise((r) => setTimeout(r, 1000));
+      // Mid-flow: once the daemon has handled some (python's start-up takes seconds on a loaded machine).
+      for (let t = Date.now(); nodeStats(r1).counters.seen < 500 && Date.now() - t < 30_000; ) await new Promise((r) => setTimeout(r, 100));
       // A new trace type, and a second policy (so the rules are replaced too).
       writeFileSync(a.file, file("0xc00000", `    - "2001:db8:99::/64 trace prealloc type 0x800000 ns 123 size 8"\n`));
       process.kill(a.pid(), "SIGHUP");

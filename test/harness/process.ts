@@ -14,11 +14,18 @@ import { IOAM_MAIN, type NetnsSet } from "./netns.js";
 
 const INJECT = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "..", "test", "harness", "inject.py");
 
-/** Resolves when `child` writes a line matching `ready` on stderr; rejects if it exits first. */
+/** How long a helper may take to start: Node's start-up alone takes seconds on a loaded 2-core machine. */
+const READY_MS = 30_000;
+
+/**
+ * Resolves when `child` writes a line matching `ready` on stderr; rejects if it exits first, or
+ * kills it and rejects when it is not ready in time (a child left running would keep the test
+ * process, and with it the whole run, from ending).
+ */
 function waitReady(child: ChildProcess, ready: RegExp, what: string): Promise<void> {
   let err = "";
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what}: not ready after 10 s: ${err}`)), 10_000);
+    const timer = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(`${what}: not ready after ${READY_MS / 1000} s: ${err}`))), READY_MS);
     child.stderr!.on("data", (d: Buffer) => {
       err += d.toString();
       if (ready.test(err)) (clearTimeout(timer), resolve());
@@ -66,21 +73,35 @@ export class Capture {
     readonly file: string,
   ) {}
 
-  /** Captures packets received on `ifname` (not those sent from it) that match `filter`, the first `snaplen` octets of each. */
-  static async start(ns: string, ifname: string, filter = "ip6", snaplen = 262144): Promise<Capture> {
+  /**
+   * Captures packets received on `ifname` (not those sent from it) that match `filter`, the
+   * first `snaplen` octets of each. Immediate mode, so that a capture stopped early has what
+   * arrived (TPACKET_V3 holds packets up to its 1 s block timeout); immediate mode rings have
+   * one snaplen-sized frame per packet, hence the 64 MiB buffer (about a thousand frames: a
+   * burst of a thousand packets is not dropped by the capture).
+   */
+  static async start(ns: string, ifname: string, filter = "ip6", snaplen = 65535): Promise<Capture> {
     const dir = mkdtempSync(join(tmpdir(), "ioamkit-cap-"));
     const file = join(dir, "cap.pcap");
-    const child = spawn("ip", ["netns", "exec", ns, "tcpdump", "--immediate-mode", "-U", "-n", "-Q", "in", "-s", String(snaplen), "-i", ifname, "-w", file, filter]);
+    const child = spawn("ip", ["netns", "exec", ns, "tcpdump", "--immediate-mode", "-B", "65536", "-U", "-n", "-Q", "in", "-s", String(snaplen), "-i", ifname, "-w", file, filter]);
     await waitReady(child, /listening on/, `tcpdump on ${ns}:${ifname}`);
     return new Capture(child, dir, file);
   }
 
   /**
-   * Stops tcpdump — after it has written `atLeast` packets, or after a second — and returns
-   * the IPv6 packets it saw, with capture times (ns since the epoch).
+   * Stops tcpdump — after it has written `atLeast` packets, or once a second passed without a
+   * new one (packets still flowing through a busy router keep it waiting, up to a minute) —
+   * and returns the IPv6 packets it saw, with capture times (ns since the epoch).
    */
   async stop(atLeast = 0): Promise<Array<{ ipv6: Uint8Array; timeNs: bigint }>> {
-    for (let waited = 0; waited < 1000 && (await this.packets()).length < atLeast; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    let seen = -1;
+    let quietSince = Date.now();
+    for (const start = Date.now(); Date.now() - start < 60_000; await new Promise((r) => setTimeout(r, 50))) {
+      const n = (await this.packets()).length;
+      if (n >= atLeast) break;
+      if (n !== seen) (seen = n), (quietSince = Date.now());
+      else if (Date.now() - quietSince >= 1000) break;
+    }
     const exited = new Promise((resolve) => this.child.on("exit", resolve));
     this.child.kill("SIGINT");
     await exited;

@@ -12,7 +12,7 @@ import type { PacketContext, Timestamp } from "../../src/node/context.js";
 import type { TraceEventRecord } from "../../src/node/events.js";
 import { fieldOffset } from "../../src/wire/ioam/trace-type.js";
 import type { NetnsSet } from "../harness/netns.js";
-import { Capture, injectPackets, startIoamMonitor } from "../harness/process.js";
+import { type BackgroundIoam, Capture, injectPackets, startIoamMonitor } from "../harness/process.js";
 import type { Chain } from "../../src/lab/line.js";
 import type { TransitCase } from "./transit-cases.js";
 
@@ -36,17 +36,28 @@ export interface KernelRun {
  * The capture at h2 stops once `minArrivals` packets arrived (or a second after the last).
  */
 export async function runKernel(nets: NetnsSet, net: Chain, cases: TransitCase[], packets: Uint8Array[], path: string, minArrivals: number): Promise<KernelRun> {
-  const monitors = await Promise.all(net.routers.map((r) => startIoamMonitor(["--netns", r, "monitor"], path)));
-  const caps = [await Capture.start(net.h2, "west", "udp or ip6 proto 0"), await Capture.start(net.h1, "east", "udp or ip6 proto 0")];
-  const before = net.routers.map((r) => inHdrErrors(nets, r));
-  const t0 = BigInt(Date.now()) * 1_000_000n;
-  const fromH1 = packets.filter((_, i) => cases[i]!.from === "h1");
+  const monitors = await startAll(net.routers.map((r) => startIoamMonitor(["--netns", r, "monitor"], path)));
+  const caps: Capture[] = [];
+  let got: Array<{ ipv6: Uint8Array }>;
+  let before: number[];
+  let t0: bigint;
+  let t1: bigint;
   const fromH2 = packets.filter((_, i) => cases[i]!.from === "h2");
-  if (fromH1.length) injectPackets(nets, net.h1, fromH1);
-  if (fromH2.length) injectPackets(nets, net.h2, fromH2);
-  const got = [...(await caps[0]!.stop(minArrivals)), ...(await caps[1]!.stop(fromH2.length))];
-  const t1 = BigInt(Date.now()) * 1_000_000n;
-  caps.forEach((c) => c.cleanup());
+  try {
+    caps.push(await Capture.start(net.h2, "west", "udp or ip6 proto 0"), await Capture.start(net.h1, "east", "udp or ip6 proto 0"));
+    before = net.routers.map((r) => inHdrErrors(nets, r));
+    t0 = BigInt(Date.now()) * 1_000_000n;
+    const fromH1 = packets.filter((_, i) => cases[i]!.from === "h1");
+    if (fromH1.length) injectPackets(nets, net.h1, fromH1);
+    if (fromH2.length) injectPackets(nets, net.h2, fromH2);
+    got = [...(await caps[0]!.stop(minArrivals)), ...(await caps[1]!.stop(fromH2.length))];
+    t1 = BigInt(Date.now()) * 1_000_000n;
+  } catch (e) {
+    for (const m of monitors) m.child.kill("SIGKILL");
+    throw e;
+  } finally {
+    caps.forEach((c) => c.cleanup());
+  }
   for (const m of monitors) m.child.kill("SIGINT");
   const events = (await Promise.all(monitors.map((m) => m.done))).map((d) => d.out.split("\n").filter(Boolean));
   const arrived = new Map<number, Uint8Array>();
@@ -55,6 +66,15 @@ export async function runKernel(nets: NetnsSet, net: Chain, cases: TransitCase[]
     if (port !== undefined && port >= 20000) arrived.set(port - 20000, p.ipv6);
   }
   return { arrived, events, hdrErrors: net.routers.map((r, k) => inHdrErrors(nets, r) - before[k]!), window: [t0, t1] };
+}
+
+/** Waits for every start; if one fails, stops those that did start (a live child keeps the test process from ending). */
+async function startAll(starts: Array<Promise<BackgroundIoam>>): Promise<BackgroundIoam[]> {
+  const settled = await Promise.allSettled(starts);
+  const failed = settled.find((r) => r.status === "rejected");
+  if (!failed) return settled.map((r) => (r as PromiseFulfilledResult<BackgroundIoam>).value);
+  for (const r of settled) if (r.status === "fulfilled") r.value.child.kill("SIGKILL");
+  throw (failed as PromiseRejectedResult).reason;
 }
 
 /** The UDP source port, found by walking past a Hop-by-Hop header if there is one. */
