@@ -3,7 +3,7 @@
 // the r3 path and application trace contexts too) or from packets through the lab's emulation
 // of examples/diamond.yaml (what the demo runs without root).
 
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Observation } from "../../src/collector/observation.js";
@@ -27,9 +27,15 @@ export function diamondJourneys(n: number, endMs: number, from: "model" | "lab" 
   return journeys;
 }
 
+/** The stores' directories, removed when the test process ends (after its stores are closed). */
+const made: string[] = [];
+process.on("exit", () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 /** A SQLite store holding the journeys of `n` packets, 5 ms apart, the newest at `endMs`. */
 export async function diamondStore(n: number, endMs = Date.now() - 2000, from: "model" | "lab" = "model"): Promise<{ store: SqliteStore; file: string; journeys: Journey[] }> {
-  const file = join(mkdtempSync(join(tmpdir(), "ioamkit-ui-test-")), "ui.db");
+  const dir = mkdtempSync(join(tmpdir(), "ioamkit-ui-test-"));
+  made.push(dir);
+  const file = join(dir, "ui.db");
   const store = SqliteStore.open(file);
   const journeys = diamondJourneys(n, endMs, from);
   for (let i = 0; i < journeys.length; i += 5000) await store.write({ journeys: journeys.slice(i, i + 5000) });
