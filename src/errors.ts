@@ -32,6 +32,11 @@ export const ERROR_CODES = [
   // the kernel said no (errno name in KernelError), or lacks a feature
   "KERNEL",
   "NOT_SUPPORTED",
+  // the HTTP API (ui/): a request's parameter, credentials, or origin refused
+  "BAD_PARAMETER",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
 ] as const;
 
 export type IoamErrorCode = (typeof ERROR_CODES)[number];

@@ -14,7 +14,11 @@ const SRC = join(ROOT, "src");
 /** Lower number = lower layer; a file may import its own layer or lower ranks only. */
 const RANK: Record<string, number> = { "errors.ts": -1, wire: 0, node: 1, capture: 2, linux: 2, dataplane: 3, lab: 4, collector: 4, ui: 5, cli: 6, "index.ts": 7 };
 const PURE = new Set(["wire", "node"]);
-const RUNTIME_DEPS = new Set(Object.keys((JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> }).dependencies ?? {}));
+const PKG = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+const RUNTIME_DEPS = new Set(Object.keys(PKG.dependencies ?? {}));
+/** The page's code (src/ui/web): bundled by esbuild at build time, so its packages are dev dependencies. */
+const WEB = join(SRC, "ui", "web");
+const BUNDLED_DEPS = new Set([...RUNTIME_DEPS, ...Object.keys(PKG.devDependencies ?? {})]);
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") ? [join(dir, e.name)] : []));
@@ -34,6 +38,7 @@ export function importSpecifiers(text: string): string[] {
 
 /** The first problem with one import of `layer`, or undefined. */
 export function importProblem(file: string, layer: string, spec: string): string | undefined {
+  if (file.startsWith(WEB + sep)) return webImportProblem(file, spec);
   if (spec.startsWith("node:")) return PURE.has(layer) ? `${layer}/ must not import ${spec}` : undefined;
   if (!spec.startsWith(".")) {
     const pkg = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!;
@@ -45,6 +50,21 @@ export function importProblem(file: string, layer: string, spec: string): string
   if (RANK[target]! > RANK[layer]!) return `${layer}/ imports the higher layer ${target}/ (${spec})`;
   if (RANK[target] === RANK[layer]) return `${layer}/ imports its sibling layer ${target}/ (${spec})`;
   return undefined;
+}
+
+/**
+ * The page runs in a browser: no `node:` module, packages it bundles (declared in package.json),
+ * and of ioamkit's own code only its own folder and the pure codec (wire/).
+ */
+export function webImportProblem(file: string, spec: string): string | undefined {
+  if (spec.startsWith("node:")) return `the page (ui/web/) runs in a browser and cannot import ${spec}`;
+  if (!spec.startsWith(".")) {
+    const pkg = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!;
+    return BUNDLED_DEPS.has(pkg) ? undefined : `ui/web/ imports ${spec}, which package.json does not declare`;
+  }
+  const target = join(file, "..", spec);
+  if (target.startsWith(WEB + sep) || target.startsWith(join(SRC, "wire") + sep)) return undefined;
+  return `ui/web/ may import only its own folder and wire/ (got ${spec})`;
 }
 
 /** Uses of Node's Buffer (outside comments and strings would need a parser; comments are removed). */
@@ -96,6 +116,13 @@ describe("the layering rules themselves", () => {
     assert.equal(importProblem(at("linux/x.ts"), "linux", "../wire/hex.js"), undefined);
     assert.equal(importProblem(at("linux/x.ts"), "linux", "yaml"), undefined);
     assert.equal(importProblem(at("wire/x.ts"), "wire", "../errors.js"), undefined);
+  });
+  it("keep the page (ui/web) to browser code: bundled packages, its own folder and wire/", () => {
+    assert.equal(importProblem(join(WEB, "x.ts"), "ui", "echarts/core"), undefined);
+    assert.equal(importProblem(join(WEB, "x.ts"), "ui", "../../wire/packet.js"), undefined);
+    assert.match(importProblem(join(WEB, "x.ts"), "ui", "node:fs")!, /runs in a browser/);
+    assert.match(importProblem(join(WEB, "x.ts"), "ui", "../server.js")!, /only its own folder and wire/);
+    assert.match(importProblem(join(WEB, "x.ts"), "ui", "left-pad")!, /does not declare/);
   });
   it("find static, side-effect and dynamic imports", () => {
     assert.deepEqual(importSpecifiers('import { a } from "./a.js";\nimport "yaml";\nconst m = await import("node:fs");'), ["./a.js", "yaml", "node:fs"]);

@@ -103,7 +103,9 @@ function report(e: unknown, json: boolean): number {
 }
 
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-  if (e.code === "EPIPE") process.exit(0); // `ioam decode … | head` is fine
+  // `ioam decode … | head` is fine. A command with something to clean up first (ui, demo:
+  // untilSignal) listens for this itself and ends when its cleanup is done.
+  if (e.code === "EPIPE" && process.stdout.listenerCount("error") === 1) process.exit(0);
 });
 
 const argv = process.argv.slice(2);

@@ -14,6 +14,8 @@ import { labCommand } from "./commands/lab.js";
 import { analyzeCommand } from "./commands/analyze.js";
 import { collectCommand } from "./commands/collect.js";
 import { agentCommand } from "./commands/agent.js";
+import { demoCommand } from "./commands/demo.js";
+import { uiCommand } from "./commands/ui.js";
 import { bashCompletion, zshCompletion } from "./completion.js";
 import { commandHelp, mainHelp } from "./help.js";
 import { manPage } from "./man-page.js";
@@ -21,7 +23,7 @@ import { ioamVersion } from "./version.js";
 import type { CommandSpec } from "./spec.js";
 import { UsageError } from "../errors.js";
 
-const COMMANDS: CommandSpec[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand, labCommand, analyzeCommand, collectCommand, agentCommand];
+const COMMANDS: CommandSpec[] = [decodeCommand, encodeCommand, namespaceCommand, schemaCommand, nodeCommand, linkCommand, routeCommand, monitorCommand, statusCommand, applyCommand, labCommand, analyzeCommand, collectCommand, agentCommand, uiCommand, demoCommand];
 
 async function print(text: string): Promise<number> {
   await new Promise<void>((resolve) => process.stdout.write(text.endsWith("\n") ? text : text + "\n", () => resolve()));

@@ -47,14 +47,36 @@ const dstOf = (p: Uint8Array) => p.subarray(24, 40);
 /** Virtual time between two link crossings. */
 const HOP_NS = 10_000;
 
+/**
+ * What the emulation assumes of links and queues, when someone wants more than the defaults
+ * (every crossing HOP_NS, every veth idle): the demo (src/ui/demo/) models delay and a queue.
+ */
+export interface EmulationModel {
+  /** Nanoseconds from leaving `from` by `fromIf` to being processed at the next node. */
+  crossingNs?(from: string, fromIf: string): number;
+  /** The backlog (bytes) of `node`'s egress queue on `dev`, as the kernel reads the qdisc's. */
+  queueDepth?(node: string, dev: string): number;
+}
+
 export class Emulation {
   readonly nodes: Map<string, EmulatedNode>;
   private nowNs: bigint;
 
   /** `start`: the virtual clock's first reading (default: now). */
-  constructor(readonly topology: Topology, start: Timestamp = { sec: Math.floor(Date.now() / 1000), nsec: 0 }) {
+  constructor(readonly topology: Topology, start: Timestamp = { sec: Math.floor(Date.now() / 1000), nsec: 0 }, private readonly model: EmulationModel = {}) {
     this.nodes = emulatedNodes(topology);
     this.nowNs = BigInt(start.sec) * 1_000_000_000n + BigInt(start.nsec);
+  }
+
+  /** Moves the virtual clock forward to `t` (never back): packets sent in real time. */
+  advanceTo(t: Timestamp): void {
+    const ns = BigInt(t.sec) * 1_000_000_000n + BigInt(t.nsec);
+    if (ns > this.nowNs) this.nowNs = ns;
+  }
+
+  /** The virtual clock's reading. */
+  now(): Timestamp {
+    return { sec: Number(this.nowNs / 1_000_000_000n), nsec: Number(this.nowNs % 1_000_000_000n) };
   }
 
   /** Sends the IPv6 packet `packet` from node `from`, as that node's own (locally generated) packet. */
@@ -71,7 +93,7 @@ export class Emulation {
       }
       const out = at.lab.interfaces.find((i) => i.name === step.dev)!;
       j.hops.push({ from: at.lab.name, fromIf: out.name, to: out.peer.node, toIf: out.peer.ifname, link: out.link, packet: step.packet.slice() });
-      this.nowNs += BigInt(HOP_NS);
+      this.nowNs += BigInt(Math.max(0, Math.round(this.model.crossingNs?.(at.lab.name, out.name) ?? HOP_NS)));
       at = this.nodes.get(out.peer.node)!;
       ingress = out.peer.ifname;
       p = step.packet;
@@ -82,7 +104,7 @@ export class Emulation {
   }
 
   private clock(): () => Timestamp {
-    const t = { sec: Number(this.nowNs / 1_000_000_000n), nsec: Number(this.nowNs % 1_000_000_000n) };
+    const t = this.now();
     return () => t;
   }
 
@@ -112,21 +134,22 @@ export class Emulation {
     return { kind: "send", dev: hop.dev, packet: p };
   }
 
-  /** The engine's context; a lab link is an idle veth (noqueue): the kernel reads its backlog as 0. */
-  private ctx(ingress: string | undefined, hop: NextHop, mtu?: number) {
-    return { stage: ingress === undefined ? ("output" as const) : ("prerouting" as const), ...(ingress !== undefined ? { ingress } : {}), ...(hop.kind === "link" ? { egress: hop.dev, queueDepth: 0 } : {}), ...(mtu !== undefined ? { mtu } : {}), clock: this.clock() };
+  /** The engine's context; a lab link is an idle veth (noqueue): the kernel reads its backlog as 0, unless the model says otherwise. */
+  private ctx(node: string, ingress: string | undefined, hop: NextHop, mtu?: number) {
+    const queueDepth = hop.kind === "link" ? (this.model.queueDepth?.(node, hop.dev) ?? 0) : 0;
+    return { stage: ingress === undefined ? ("output" as const) : ("prerouting" as const), ...(ingress !== undefined ? { ingress } : {}), ...(hop.kind === "link" ? { egress: hop.dev, queueDepth } : {}), ...(mtu !== undefined ? { mtu } : {}), clock: this.clock() };
   }
 
   /** Linux receiving a packet: Hop-by-Hop processing (ipv6_hop_ioam) with the route's egress. */
   private kernelIn(n: EmulatedNode, ingress: string, p: Uint8Array, hop: NextHop): Uint8Array | string {
-    const r = transitPacket(p, 0, p.length, n.state, this.ctx(ingress, hop), n.counters);
+    const r = transitPacket(p, 0, p.length, n.state, this.ctx(n.lab.name, ingress, hop), n.counters);
     return r.verdict === "drop" ? `Hop-by-Hop processing dropped it (${r.reason})` : p;
   }
 
   /** The data plane receiving a packet: decapsulate where the domain or a tunnel ends, else transit. */
   private dataplaneIn(n: EmulatedNode, ingress: string, p: Uint8Array, hop: NextHop, j: Journey): Uint8Array | string {
     const mtu = hop.kind === "link" ? n.lab.interfaces.find((i) => i.name === hop.dev)!.mtu : undefined;
-    const ctx = this.ctx(ingress, hop, mtu);
+    const ctx = this.ctx(n.lab.name, ingress, hop, mtu);
     const tunnelEnd = hop.kind === "local" && n.lab.roles!.tunnels.some((t) => !t.address || prefixContains({ address: t.address, length: 128 }, dstOf(p)));
     if (tunnelEnd || (hop.kind === "link" && n.stripOn.has(hop.dev))) {
       const r = decapsulate(p, n.state, ctx, n.counters, (record) => j.sink.push({ node: n.lab.name, record }));
@@ -147,7 +170,7 @@ export class Emulation {
     const out = n.lab.interfaces.find((i) => i.name === hop.dev)!;
     const tunnelHop = match.role.policy.tundst === undefined ? hop : nextHop(n.lab, parseIpv6Address(match.role.policy.tundst)!);
     const via = tunnelHop.kind === "link" ? n.lab.interfaces.find((i) => i.name === tunnelHop.dev)! : out;
-    return match.enc.process(p, n.state, this.ctx(ingress, hop), { mtu: out.mtu, tunnelSource: via.addressText }, n.encapCounters).packet;
+    return match.enc.process(p, n.state, this.ctx(n.lab.name, ingress, hop), { mtu: out.mtu, tunnelSource: via.addressText }, n.encapCounters).packet;
   }
 }
 
