@@ -1,7 +1,8 @@
 // The file a real lab gives each node: its `ioam:` block as an `ioam apply` file (YAML, with
-// numbers as YAML 1.2 integers, as apply reads them), with the lab's part added — domain edges not IOAM-enabled, and for a node that
-// runs the data plane, its `dataplane:` in `ioam node run`'s words with an edge decap item for
-// each of its domain edges and its POT keys (the lab is the POT controller). `ioam apply` sets the kernel from it; `ioam node run` reads the same
+// numbers as YAML 1.2 integers, as apply reads them), with the lab's part added — domain edges
+// not IOAM-enabled, and for a node that runs the data plane, its `dataplane:` in `ioam node
+// run`'s words with an edge decap item for each of its domain edges and its POT keys (the lab
+// is the POT controller). `ioam apply` sets the kernel from it; `ioam node run` reads the same
 // file, so what a node is told exists once, on disk, in the lab's state directory.
 
 import { parse, stringify } from "yaml";
@@ -10,8 +11,6 @@ import type { PotNodeKey, PotVerifierKey } from "../node/pot.js";
 import { potKeys } from "./pot-keys.js";
 import { formatPrefix } from "./prefix.js";
 import type { LabNode, Topology } from "./topology.js";
-
-const hex = (v: number | bigint) => `0x${v.toString(16)}`;
 
 function interfacesPart(node: LabNode): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
@@ -48,7 +47,8 @@ function edgePrefixes(t: Topology, node: LabNode, ifname: string): string[] {
 function encapItem(text: string): string {
   const words = text.trim().split(/\s+/);
   const out: string[] = [];
-  const inline = (words[words.indexOf("mode") + 1] ?? "inline") === "inline" || !words.includes("mode");
+  const mode = words.indexOf("mode");
+  const inline = mode < 0 || words[mode + 1] === "inline";
   for (let i = 0; i < words.length; i++) {
     if (words[i] === "profile" || (inline && words[i] === "tundst")) i++;
     else out.push(words[i]!);
