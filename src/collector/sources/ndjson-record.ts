@@ -2,7 +2,9 @@
 // record per line, `v: 1`. Tolerant of additions — unknown members are ignored — and of the
 // shapes ioamkit writes: a packet record (`ioam decode --json`: ipv6 + options), a decap record
 // (`ioam node run --sink`, docs/dataplane.md "Sink records": src, dst, inner, options), a trace
-// record (`ioam monitor --json`: option) and a DEX record (option + flowId/seq). A line that is none of these is refused with a reason, never guessed at.
+// record (`ioam monitor --json`: option) and a DEX record (option + flowId/seq, or the data
+// plane's: traceType + this node's entry as hex). A line that is none of these is refused with
+// a reason, never guessed at.
 
 import { hexToBytes } from "../../wire/hex.js";
 import { type TraceNode, decodeNodeFixed, nodeEntryLength } from "../../wire/ioam/trace-node.js";
