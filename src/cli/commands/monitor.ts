@@ -2,9 +2,7 @@
 // them, or (--json) as canonical trace records with the node data decoded.
 
 import { UsageError } from "../../errors.js";
-import { type Issue } from "../../wire/errors.js";
-import type { Ioam6TraceEvent } from "../../linux/netlink/ioam6-family.js";
-import { decodeTraceBody } from "../../wire/ioam/trace.js";
+import { type Ioam6TraceEvent, decodeTraceEvent } from "../../linux/netlink/ioam6-family.js";
 import { JsonBytes } from "../../wire/json/json-bytes.js";
 import { writeList, writeNode } from "../../wire/json/record-json.js";
 import type { Parsed } from "../args.js";
@@ -18,14 +16,7 @@ import { withIoam6 } from "../ioam6-session.js";
  * they are absent; the node data is decoded as the entries of a pre-allocated trace.
  */
 export function traceEventJson(e: Ioam6TraceEvent, now: number): string {
-  const body = new Uint8Array(8 + e.data.length);
-  const dv = new DataView(body.buffer);
-  dv.setUint16(0, e.namespaceId);
-  dv.setUint16(2, (e.nodeLen & 0x1f) << 11);
-  dv.setUint32(4, e.typeWord >>> 0);
-  body.set(e.data, 8);
-  const issues: Issue[] = [];
-  const t = decodeTraceBody(body, 0, body.length, "prealloc", issues);
+  const { trace: t, issues } = decodeTraceEvent(e);
   const w = new JsonBytes(512);
   w.ascii(`{"v":1,"source":"kernel-event","time":${JSON.stringify(new Date(now).toISOString())},"option":{"kind":"trace","variant":"prealloc","namespaceId":`);
   w.uint(t.namespaceId);

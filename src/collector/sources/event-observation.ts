@@ -3,21 +3,12 @@
 // the trace (every earlier node's entry too), newest first — decoded as a pre-allocated
 // trace's entries. The kernel gives no time: the collector's clock at receipt is used.
 
-import type { Ioam6TraceEvent } from "../../linux/netlink/ioam6-family.js";
-import type { Issue } from "../../wire/errors.js";
-import { decodeTraceBody } from "../../wire/ioam/trace.js";
+import { type Ioam6TraceEvent, decodeTraceEvent } from "../../linux/netlink/ioam6-family.js";
 import type { Observation } from "../observation.js";
 
 /** The observation of one event seen in netns `at` at `time` (ms). */
 export function eventObservation(e: Ioam6TraceEvent, at: string, time: number): Observation {
-  const body = new Uint8Array(8 + e.data.length);
-  const dv = new DataView(body.buffer);
-  dv.setUint16(0, e.namespaceId);
-  dv.setUint16(2, (e.nodeLen & 0x1f) << 11);
-  dv.setUint32(4, e.typeWord >>> 0);
-  body.set(e.data, 8);
-  const issues: Issue[] = [];
-  const t = decodeTraceBody(body, 0, body.length, "prealloc", issues);
+  const { trace: t, issues } = decodeTraceEvent(e);
   const o: Observation = { source: "kernel-event", time, timeSource: "collector-clock", at, namespaceId: t.namespaceId, traceType: t.traceType, overflow: false, nodes: t.nodes };
   if (issues.length) o.issues = issues.map((i) => i.code);
   return o;

@@ -2,6 +2,8 @@
 // IOAM namespaces and schemas of the caller's network namespace, and the ioam6_events group.
 
 import { IoamError } from "../../errors.js";
+import type { Issue } from "../../wire/errors.js";
+import { type TraceBody, decodeTraceBody } from "../../wire/ioam/trace.js";
 import { AttrWriter, attrU16, attrU32, attrU64, attrU8 } from "./attrs.js";
 import { type GenlFamily, genlMessage, genlPayload, resolveFamily } from "./genl.js";
 import { NLM_F, NLMSG } from "./message.js";
@@ -39,6 +41,21 @@ export interface Ioam6TraceEvent {
   /** The full 32-bit type word: 24-bit Trace-Type << 8 plus the reserved octet. */
   typeWord: number;
   data: Uint8Array;
+}
+
+/**
+ * The event as the Pre-allocated Trace it reports (RFC 9197 §4.4): the kernel sends no flags nor
+ * RemainingLen, so they are absent, and the node data is decoded as the trace's entries.
+ */
+export function decodeTraceEvent(e: Ioam6TraceEvent): { trace: TraceBody; issues: Issue[] } {
+  const body = new Uint8Array(8 + e.data.length);
+  const dv = new DataView(body.buffer);
+  dv.setUint16(0, e.namespaceId);
+  dv.setUint16(2, (e.nodeLen & 0x1f) << 11);
+  dv.setUint32(4, e.typeWord >>> 0);
+  body.set(e.data, 8);
+  const issues: Issue[] = [];
+  return { trace: decodeTraceBody(body, 0, body.length, "prealloc", issues), issues };
 }
 
 /** A client of the IOAM6 family in the network namespace the process runs in. */
