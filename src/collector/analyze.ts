@@ -19,6 +19,15 @@ export interface Distribution {
   mean: number;
 }
 
+/** One hop of a path: its node, and the distributions it has values for (nanoseconds for times). */
+export interface HopReport {
+  node: string;
+  latencyNs?: Distribution;
+  transitDelayNs?: Distribution;
+  queueDepth?: Distribution;
+  bufferOccupancy?: Distribution;
+}
+
 /** The JSON report of `ioam analyze --json` (v 1). Latencies and delays in nanoseconds. */
 export interface AnalysisReport {
   v: 1;
@@ -33,7 +42,7 @@ export interface AnalysisReport {
   overflow: number;
   /** Journeys closed before their join window ended (memory cap). */
   joinEvicted: number;
-  paths: Array<{ path: string; namespaceId: number; journeys: number; share: number; overflow: number; hops: Array<{ node: string; latencyNs?: Distribution; transitDelayNs?: Distribution; queueDepth?: Distribution; bufferOccupancy?: Distribution }> }>;
+  paths: Array<{ path: string; namespaceId: number; journeys: number; share: number; overflow: number; hops: HopReport[] }>;
   loss: Array<{ flow: string; received: number; lost: number; duplicates: number; lossRatio: number }>;
   flags: Flag[];
   sketch: { name: "DDSketch"; relativeError: number; rule: string };
@@ -67,6 +76,20 @@ export function distribution(s: Sketch): Distribution | undefined {
   return { count: s.count, p50: s.quantile(0.5), p90: s.quantile(0.9), p99: s.quantile(0.99), max: s.max, min: s.min, mean: s.sum / s.count };
 }
 
+/** A hop's report from its sketches: each distribution that holds values (ioam analyze, the UI's API). */
+export function hopReport(node: string, h: { latency: Sketch; transitDelay: Sketch; queueDepth: Sketch; bufferOccupancy: Sketch }): HopReport {
+  const out: HopReport = { node };
+  const lat = distribution(h.latency);
+  const td = distribution(h.transitDelay);
+  const q = distribution(h.queueDepth);
+  const b = distribution(h.bufferOccupancy);
+  if (lat) out.latencyNs = lat;
+  if (td) out.transitDelayNs = td;
+  if (q) out.queueDepth = q;
+  if (b) out.bufferOccupancy = b;
+  return out;
+}
+
 function pathReport(p: PathStats, total: number): AnalysisReport["paths"][number] {
   return {
     path: p.key,
@@ -74,18 +97,7 @@ function pathReport(p: PathStats, total: number): AnalysisReport["paths"][number
     journeys: p.journeys,
     share: total ? p.journeys / total : 0,
     overflow: p.overflow,
-    hops: p.hops.map((h) => {
-      const out: AnalysisReport["paths"][number]["hops"][number] = { node: h.node };
-      const lat = distribution(h.latency);
-      const td = distribution(h.transitDelay);
-      const q = distribution(h.queueDepth);
-      const b = distribution(h.bufferOccupancy);
-      if (lat) out.latencyNs = lat;
-      if (td) out.transitDelayNs = td;
-      if (q) out.queueDepth = q;
-      if (b) out.bufferOccupancy = b;
-      return out;
-    }),
+    hops: p.hops.map((h) => hopReport(h.node, h)),
   };
 }
 

@@ -5,7 +5,7 @@
 // of `ioam analyze --json`'s.
 
 import { Analytics } from "../../collector/analytics.js";
-import { type Distribution, distribution } from "../../collector/analyze.js";
+import { type HopReport, distribution, hopReport } from "../../collector/analyze.js";
 import { queueDepthOf, timeDiffNs } from "../../collector/hops.js";
 import { Sketch } from "../../collector/sketch.js";
 import type { JourneyRow, PathRow } from "../../collector/store/store.js";
@@ -51,23 +51,11 @@ export async function windowSummary(ctx: ApiContext, window: Window, sample: num
   return { window, paths, journeys: paths.reduce((n, p) => n + p.journeys, 0), sample: rows, analytics };
 }
 
-type HopReport = { node: string; latencyNs?: Distribution; transitDelayNs?: Distribution; queueDepth?: Distribution; bufferOccupancy?: Distribution };
-
 function hopReports(s: WindowSummary, p: PathRow): HopReport[] {
   const stats = s.analytics.paths.get(p.key);
   return keyHopTexts(p.key).map((text, i) => {
-    const out: HopReport = { node: text };
     const st = stats?.hops[i];
-    if (!st) return out;
-    const lat = distribution(st.latency);
-    const td = distribution(st.transitDelay);
-    const q = distribution(st.queueDepth);
-    const b = distribution(st.bufferOccupancy);
-    if (lat) out.latencyNs = lat;
-    if (td) out.transitDelayNs = td;
-    if (q) out.queueDepth = q;
-    if (b) out.bufferOccupancy = b;
-    return out;
+    return st ? hopReport(text, st) : { node: text };
   });
 }
 
