@@ -7,44 +7,9 @@ import type Database from "better-sqlite3";
 import type { Flag } from "../flags.js";
 import { Sketch } from "../sketch.js";
 import type { Problem, ProblemReason } from "../sources/source.js";
-import { decodeHops } from "./hop-blob.js";
+import { JOURNEY_COLUMNS, type JourneyDbRow, journeyRow } from "./journey-row.js";
 import { HOUR_MS, MINUTE_MS } from "./series.js";
 import type { HopSeriesRow, JourneyQuery, JourneyRow, PathRow, Resolution, Window } from "./store.js";
-
-interface JourneyDbRow {
-  id: number;
-  time_ms: number;
-  time_source: string;
-  path_id: number;
-  key: string;
-  namespace_id: number;
-  trace_type: number;
-  joined_by: string;
-  observations: number;
-  at: string;
-  source: string;
-  overflow: number;
-  hops: Uint8Array;
-  flow: string | null;
-  seq: string | null;
-  trace_id: string | null;
-  span_id: string | null;
-}
-
-const JOURNEY_COLUMNS = "j.id, j.time_ms, j.time_source, j.path_id, p.key, p.namespace_id, j.trace_type, j.joined_by, j.observations, j.at, j.source, j.overflow, j.hops, j.flow, j.seq, j.trace_id, j.span_id";
-
-function journeyRow(r: JourneyDbRow): JourneyRow {
-  const out: JourneyRow = {
-    id: r.id, timeMs: r.time_ms, timeSource: r.time_source, pathId: r.path_id, pathKey: r.key, namespaceId: r.namespace_id,
-    traceType: r.trace_type, joinedBy: r.joined_by, observations: r.observations, at: r.at.split(","), source: r.source,
-    overflow: r.overflow === 1, hops: decodeHops(new Uint8Array(r.hops.buffer, r.hops.byteOffset, r.hops.byteLength), r.trace_type),
-  };
-  if (r.flow) out.flow = JSON.parse(r.flow) as NonNullable<JourneyRow["flow"]>;
-  if (r.seq !== null) out.seq = r.seq;
-  if (r.trace_id !== null) out.traceId = r.trace_id;
-  if (r.span_id !== null) out.spanId = r.span_id;
-  return out;
-}
 
 const summary = (blob: Uint8Array | null) => {
   if (!blob) return undefined;
