@@ -6,6 +6,7 @@
 import { type Flag, type HopWindow, LatencyAnomalies, PathChanges } from "./flags.js";
 import { bufferOccupancyOf, hopText, nodeIdText, queueDepthOf, timeDiffNs, transitDelayNs, type TsFormat } from "./hops.js";
 import type { Journey } from "./journeys.js";
+import { e2eScope } from "./observation.js";
 import { type SeqCounts, SeqTracker } from "./loss.js";
 import { Sketch } from "./sketch.js";
 
@@ -110,7 +111,10 @@ export class Analytics {
   private sequence(j: Journey): void {
     let key: string | undefined;
     let seq: number | undefined;
-    if (j.e2eSeq !== undefined && j.flow) (key = `e2e ${j.namespaceId} ${j.flow.src} > ${j.flow.dst}`), (seq = Number(j.e2eSeq));
+    if (j.e2eSeq !== undefined && j.flow) {
+      const { src, dst } = e2eScope(j.flow);
+      (key = `e2e ${j.namespaceId} ${src} > ${dst}`), (seq = Number(j.e2eSeq));
+    }
     else if (j.dexFlowId !== undefined && j.dexSeq !== undefined) (key = `dex ${j.namespaceId} flow ${j.dexFlowId}`), (seq = j.dexSeq);
     if (key === undefined || seq === undefined) return;
     let t = this.loss.get(key);

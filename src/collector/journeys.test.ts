@@ -68,6 +68,16 @@ describe("Joiner", () => {
     assert.equal(joined.hops.length, 3);
   });
 
+  it("joins an E2E number seen on the wire (the tunnel's header) with the decapsulating node's record (inner flow + tunnel)", () => {
+    const tunnel = { src: "fd00:12::1", dst: "fd00:24::2" };
+    const wire: Observation = { ...eventAt(4, 2, 0x800000), source: "packet", at: "cap", flow: tunnel, e2eSeq: 4 };
+    const sink: Observation = { ...eventAt(4, 3, 0x800000), source: "decap", at: "r4", flow: { src: "fd00:10::1", dst: "fd00:20::2", tunnel }, e2eSeq: 4 };
+    const other: Observation = { ...sink, at: "r5", flow: { src: "fd00:10::1", dst: "fd00:20::2", tunnel: { src: "fd00:13::1", dst: "fd00:24::2" } } };
+    const js = run([wire, sink, other]);
+    assert.equal(js.length, 2, "another tunnel's number 4 is another packet");
+    assert.deepEqual(js.find((j) => j.observations === 2)?.at, ["cap", "r4"]);
+  });
+
   it("joins DEX records on flow id + sequence and orders their blocks by falling hop limit", () => {
     const dex = (id: number, hl: number): Observation => ({ source: "dex", time: 1, timeSource: "daemon-clock", at: `r${id}`, namespaceId: 5, traceType: 0x800000, overflow: false, nodes: [{ hopLimit: hl, nodeId: id }], dexFlowId: 9, dexSeq: 1 });
     const js = run([dex(3, 62), dex(1, 64), dex(2, 63)]);

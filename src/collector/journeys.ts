@@ -1,5 +1,5 @@
 // Journeys: the observations of one packet joined into one record (docs/collector.md,
-// "Journeys"). Keys, in order: the E2E sequence number with the flow and namespace (RFC 9197
+// "Journeys"). Keys, in order: the E2E sequence number with its scope (the tunnel) and namespace (RFC 9197
 // §4.6), the DEX Flow ID + Sequence Number (RFC 9326 §3.2), else content (content-key.ts) when
 // the trace carries timestamps. Never guesswork: an observation without any of these stays
 // alone (joinedBy "none") and is only counted per path; a content key two different packets
@@ -8,7 +8,7 @@
 import type { TraceNode } from "../wire/ioam/trace-node.js";
 import { contentKeys, joinableByContent } from "./content-key.js";
 import { pathKey } from "./hops.js";
-import type { FlowInfo, Observation, RecordSource, TimeSource } from "./observation.js";
+import { type FlowInfo, type Observation, type RecordSource, type TimeSource, e2eScope } from "./observation.js";
 
 export type JoinedBy = "e2e" | "dex" | "content" | "none";
 
@@ -197,7 +197,10 @@ export class Joiner {
 
 /** The E2E or DEX key of an observation, or undefined. */
 function identityKey(o: Observation): string | undefined {
-  if (o.e2eSeq !== undefined && o.flow) return `e|${o.namespaceId}|${o.flow.src}|${o.flow.dst}|${o.e2eSeq}`;
+  if (o.e2eSeq !== undefined && o.flow) {
+    const { src, dst } = e2eScope(o.flow);
+    return `e|${o.namespaceId}|${src}|${dst}|${o.e2eSeq}`;
+  }
   if (o.dexFlowId !== undefined && o.dexSeq !== undefined) return `d|${o.namespaceId}|${o.dexFlowId}|${o.dexSeq}`;
   return undefined;
 }

@@ -22,6 +22,18 @@ export interface FlowInfo {
   nextHeader?: number;
   sport?: number;
   dport?: number;
+  /** The tunnel's ends when the packet was seen decapsulated (src/dst above are the inner packet's). */
+  tunnel?: { src: string; dst: string };
+}
+
+/**
+ * The addresses an E2E sequence number counts within (RFC 9197 §4.6): the encapsulating node
+ * numbers the packets of one policy, which all leave through one tunnel, so the scope is the
+ * tunnel's ends — the outer header on the wire, or the decapsulating node's `tunnel` — and the
+ * packet's own addresses when it was not encapsulated. Inner flows sharing a tunnel share it.
+ */
+export function e2eScope(flow: FlowInfo): { src: string; dst: string } {
+  return flow.tunnel ?? flow;
 }
 
 /** One trace observed once. Nodes are in wire order (newest first), as the canonical record. */

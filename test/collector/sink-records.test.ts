@@ -23,7 +23,7 @@ const defaults = { source: "decap" as const, timeSource: "daemon-clock" as const
 const ctx: PacketContext = { stage: "prerouting", ingress: "west", clock: fixedClock(1700000000, 5000) };
 
 describe("the data plane's sink records, read by the collector", () => {
-  it("a decap record: the inner flow, the netns, kernel receive time, the nodes as decoded", () => {
+  it("a decap record: the inner flow and the tunnel it came through, the netns, kernel receive time, the nodes as decoded", () => {
     const inner = buildPacket({ src: "2001:db8::1", dst: "2001:db8:3::2", flowLabel: 7, options: [], upper: { kind: "udp", srcPort: 1000, dstPort: 2000, data: new Uint8Array(8) } });
     const enc = new Encapsulator({ mode: "encap", freqK: 1, freqN: 1, tundst: "2001:db8:2::2", trace: { namespaceId: 9, traceType: 0xf00000, size: 32 } });
     const outer = enc.process(inner, createNodeState({ nodeId: 1, namespaces: [{ id: 9 }] }), ctx, { tunnelSource: "2001:db8:1::1" }, { encapInline: 0, encapOuter: 0, encap_skipped_mtu: 0 }).packet;
@@ -36,7 +36,7 @@ describe("the data plane's sink records, read by the collector", () => {
     const [ob, more] = parseRecordLine(w.toString().trim(), defaults);
     assert.equal(more, undefined);
     assert.deepEqual([ob!.source, ob!.timeSource, ob!.at, ob!.time], ["decap", "kernel-rx", "r3", 1700000000005]);
-    assert.deepEqual(ob!.flow, { src: "2001:db8::1", dst: "2001:db8:3::2", flowLabel: 7, nextHeader: 17 });
+    assert.deepEqual(ob!.flow, { src: "2001:db8::1", dst: "2001:db8:3::2", flowLabel: 7, nextHeader: 17, tunnel: { src: "2001:db8:1::1", dst: "2001:db8:2::2" } });
     const filled = outer.slice();
     transitPacket(filled, 0, filled.length, r3, ctx, newCounters());
     const trace = decodePacket(filled).options.find((o) => o.kind === "trace") as unknown as { nodes: TraceNode[] };

@@ -59,3 +59,20 @@ export async function udpDatagrams(from: string, to: string, toAddr: string, cou
   await nodeIn(from, UDP_CLIENT, [toAddr, String(port), String(count), String(size)]);
   return JSON.parse((await server).split("\n").find((l) => l.startsWith("{"))!) as { count: number; bytes: number };
 }
+
+const UDP_PACED = `
+const [dst, dport, sport, pps, count, size] = process.argv.slice(1).map((v, i) => (i ? Number(v) : v));
+const s = require("dgram").createSocket("udp6"); const buf = Buffer.alloc(size); let sent = 0; const t0 = Date.now();
+const tick = () => { const due = Math.min(count, Math.floor(((Date.now() - t0) * pps) / 1000));
+  while (sent < due) s.send(buf, dport, dst), sent++;
+  if (sent < count) setTimeout(tick, 1); else setTimeout(() => (console.log(JSON.stringify({ sent })), s.close()), 200); };
+s.bind(sport, () => tick());`;
+
+/**
+ * Sends `count` UDP datagrams of `size` octets from `from` to `toAddr` at `pps` per second, all
+ * from one source port (one flow, as a probe stream is), without a receiver; resolves when sent.
+ */
+export async function udpPaced(from: string, toAddr: string, o: { count: number; pps: number; size: number; sport?: number; dport?: number }): Promise<number> {
+  const out = await nodeIn(from, UDP_PACED, [toAddr, String(o.dport ?? 5203), String(o.sport ?? 40_000), String(o.pps), String(o.count), String(o.size)]);
+  return (JSON.parse(out.split("\n").find((l) => l.startsWith("{"))!) as { sent: number }).sent;
+}

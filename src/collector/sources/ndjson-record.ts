@@ -83,6 +83,7 @@ function flowOf(r: Obj): FlowInfo | undefined {
   const ip = isObj(r.inner) ? r.inner : isObj(r.ipv6) ? r.ipv6 : r;
   if (typeof ip.src !== "string" || typeof ip.dst !== "string") return undefined;
   const f: FlowInfo = { src: ip.src, dst: ip.dst };
+  if (ip === r.inner && typeof r.src === "string" && typeof r.dst === "string") f.tunnel = { src: r.src, dst: r.dst };
   if (typeof ip.flowLabel === "number") f.flowLabel = ip.flowLabel;
   if (ip === r.inner && typeof ip.nextHeader === "number") f.nextHeader = ip.nextHeader; // the inner packet's own next header
   const up = isObj(r.upper) ? r.upper : undefined;
