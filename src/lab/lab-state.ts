@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { AgentState } from "./agent-hook.js";
 
 /** Where labs keep their state; IOAMKIT_LAB_DIR overrides it (tests). */
 export function labsDir(): string {
@@ -37,6 +38,8 @@ export interface NodeStateRecord {
   /** The node's apply file, when it has IOAM configuration. */
   file?: string;
   daemon?: DaemonState;
+  /** `ioam agent`, when the lab was brought up with --agents (agent-hook.ts). */
+  agent?: AgentState;
 }
 
 export interface LabState {

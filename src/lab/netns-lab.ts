@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError, IoamError } from "../errors.js";
 import { type RunResult, run, runOk } from "../linux/run-program.js";
+import { startLabAgent, stopAgent } from "./agent-hook.js";
 import { runIoamIn, startDaemon, stopDaemon } from "./daemon-hook.js";
 import { edgeFilterRules } from "./edge-filter.js";
 import { type LabState, fileDigest, labDir, netnsName, netnsPrefix, netnsWithPrefix, readLabState, removeLabState, writeLabState } from "./lab-state.js";
@@ -20,6 +21,8 @@ export interface UpOptions {
   vars?: Record<string, string>;
   /** One line per step, for a person watching. */
   progress?: (line: string) => void;
+  /** NATS servers: every IOAM node then runs `ioam agent` publishing to them (agent-hook.ts). */
+  agents?: readonly string[];
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time. */
@@ -93,6 +96,17 @@ async function configure(t: Topology, s: LabState, progress: (l: string) => void
   await Promise.all(rest.map(start));
 }
 
+/** An agent per IOAM node (those with an apply file): its netns's events, and its data plane's sink. */
+async function startAgents(t: Topology, s: LabState, servers: readonly string[], progress: (l: string) => void): Promise<void> {
+  const nodes = [...t.nodes.values()].filter((n) => s.nodes[n.name]!.file);
+  await eachLimited(nodes, 4, async (n) => {
+    const rec = s.nodes[n.name]!;
+    rec.agent = await startLabAgent(t.name, n.name, rec.netns, { servers, dir: labDir(t.name), ...(rec.daemon ? { sink: rec.daemon.sink } : {}) });
+    writeLabState(s);
+    progress(`  agent of ${n.name}: publishing to ioam.${t.name}.${n.name}`);
+  });
+}
+
 /** Brings the lab up; on failure removes everything it made and rethrows. */
 export async function labUp(t: Topology, opts: UpOptions = {}): Promise<LabState> {
   assertRoot("ioam lab up");
@@ -116,6 +130,7 @@ export async function labUp(t: Topology, opts: UpOptions = {}): Promise<LabState
     await wire(t, s);
     progress("configuring IOAM");
     await configure(t, s, progress);
+    if (opts.agents?.length) await startAgents(t, s, opts.agents, progress);
     s.complete = true;
     writeLabState(s);
     return s;
@@ -129,6 +144,9 @@ export async function labUp(t: Topology, opts: UpOptions = {}): Promise<LabState
 export async function labDown(name: string, progress: (line: string) => void = () => {}): Promise<string[]> {
   assertRoot("ioam lab down");
   const s = readLabState(name);
+  const agents = Object.values(s?.nodes ?? {}).flatMap((n) => (n.agent ? [n.agent] : []));
+  if (agents.length) progress(`stopping ${agents.length} agent(s)`);
+  await Promise.all(agents.map(stopAgent)); // before the data planes: the last sink records get out
   const daemons = Object.entries(s?.nodes ?? {}).filter(([, n]) => n.daemon);
   const running = daemons.filter(([, n]) => n.daemon!.status === "running").length;
   if (running) progress(`stopping ${running} data plane(s)`);

@@ -65,8 +65,8 @@ export function analyzeCounts(pcap: string): Map<string, number> {
 }
 
 /** Starts a CLI process; resolves once it printed "(ready)" on stderr. */
-export function startCli(args: string[], what: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+export function startCli(args: string[], what: string, env: NodeJS.ProcessEnv = process.env): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ["ignore", "ignore", "pipe"], env });
   let err = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what}: not ready after 30 s: ${err}`)), 30_000);

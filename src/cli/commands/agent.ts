@@ -34,12 +34,15 @@ async function run(a: Parsed): Promise<number> {
   await agent.run();
   process.stderr.write(`ioam agent: ${c.node}: ${agent.sources.map((s) => s.name).join(", ")} → ${agent.subject} on ${c.nats.servers.join(",")}, spool ${c.spool.dir} (ready)\n`);
   const timer = json ? setInterval(() => process.stdout.write(JSON.stringify({ v: 1, ...agent.stats() }) + "\n"), 1000) : undefined;
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);
   });
+  // Credentials or TLS refused: stop (what was read stays spooled) and fail with the reason.
+  const failure = await Promise.race([stopped.then(() => undefined), agent.failed.catch((e: Error) => e)]);
   clearInterval(timer);
-  await agent.stop();
+  await agent.stop(failure ? 0 : undefined);
+  if (failure) throw failure;
   const s = agent.stats();
   process.stdout.write(json ? JSON.stringify({ v: 1, done: true, ...s }) + "\n" : `published ${s.published} records, ${s.spooledFrames} batches left in the spool, dropped ${s.dropped}\n`);
   return 0;

@@ -15,8 +15,10 @@ up        creates one network namespace per node (ioamkit.LAB.NODE; root), the l
           addresses, routes, the edge filter, each node's IOAM config (ioam apply) and its
           data plane. With --emulate: builds the lab in this process on the IOAM engine (no
           root) and pings between its hosts. Bad input is refused, naming file:line, before
-          anything exists.
-down      stops the data planes (and runs ioam node cleanup), removes the namespaces and the
+          anything exists. With --agents nats://HOST:PORT every IOAM node gets an ioam agent
+          (run beside the lab, reading the node's kernel events and its data plane's sink)
+          publishing to ioam.LAB.NODE; credentials from IOAM_NATS_* (docs/deployment.md).
+down      stops the agents and the data planes (and runs ioam node cleanup), removes the namespaces and the
           lab's state (/run/ioamkit/labs/NAME).
 status    the labs that are up, their namespaces and data planes.
 exec      runs a command inside a node's namespace.

@@ -3,6 +3,7 @@
 
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { serverUrls } from "../../collector/stream/nats-config.js";
 import { IoamError, UsageError } from "../../errors.js";
 import { Emulation } from "../../lab/emulation.js";
 import { fileDigest, listLabs, readLabState } from "../../lab/lab-state.js";
@@ -41,19 +42,20 @@ function topology(file: string, a: Parsed, vars: Record<string, string>): Topolo
 
 async function up(a: Parsed, args: string[]): Promise<number> {
   const { words, vars } = splitAssignments(args);
-  if (words.length !== 1) throw new UsageError("usage: ioam lab up FILE [NAME=VALUE…] [--name NAME] [--emulate] [--json]");
+  if (words.length !== 1) throw new UsageError("usage: ioam lab up FILE [NAME=VALUE…] [--name NAME] [--emulate | --agents nats://HOST:PORT] [--json]");
   const started = Date.now();
   const t = topology(words[0]!, a, vars);
   if (a.has("emulate")) return upEmulated(t, a.has("json"), started);
   // ^C or a kill while the lab is being made: take down what exists, then go.
   const abort = (sig: NodeJS.Signals) => void labDown(t.name).finally(() => process.exit(sig === "SIGINT" ? 130 : 143));
   process.once("SIGINT", abort).once("SIGTERM", abort);
-  const s = await labUp(t, { vars, progress: a.has("json") ? () => {} : note });
+  const agents = a.text("agents");
+  const s = await labUp(t, { vars, progress: a.has("json") ? () => {} : note, ...(agents !== undefined ? { agents: serverUrls(agents) } : {}) });
   process.off("SIGINT", abort).off("SIGTERM", abort);
   if (a.has("json")) say(JSON.stringify({ ...s, seconds: (Date.now() - started) / 1000 }));
   else {
     say(`lab ${t.name} is up (${t.nodes.size} nodes, ${t.links.length} links) in ${ms(started)}`);
-    for (const [name, n] of Object.entries(s.nodes)) say(`  ${name.padEnd(8)} ${n.netns}${n.daemon ? `  data plane: ${n.daemon.status}` : ""}`);
+    for (const [name, n] of Object.entries(s.nodes)) say(`  ${name.padEnd(8)} ${n.netns}${n.daemon ? `  data plane: ${n.daemon.status}` : ""}${n.agent ? `  agent: ${n.agent.status}` : ""}`);
     say(`try: ioam lab exec ${t.name} ${[...t.nodes.keys()][0]} -- ip -6 addr; ioam lab down ${t.name}`);
   }
   return 0;
@@ -110,7 +112,7 @@ function status(a: Parsed, args: string[]): number {
   else if (labs.length === 0) say("no labs are up");
   for (const l of a.has("json") ? [] : labs) {
     say(`${l.name}  ${l.complete ? "up" : "incomplete (ioam lab down removes it)"}  ${l.file}  since ${l.created}`);
-    for (const n of l.nodes) say(`  ${n.node.padEnd(8)} ${n.kind.padEnd(6)} ${n.netns}${n.present ? "" : " (namespace missing)"}${n.daemon ? `  data plane: ${n.daemon.status}` : ""}`);
+    for (const n of l.nodes) say(`  ${n.node.padEnd(8)} ${n.kind.padEnd(6)} ${n.netns}${n.present ? "" : " (namespace missing)"}${n.daemon ? `  data plane: ${n.daemon.status}` : ""}${n.agent ? `  agent: ${n.agent.status} (log ${n.agent.log})` : ""}`);
   }
   return 0;
 }
@@ -167,7 +169,7 @@ export const labCommand: CommandSpec = {
   summary: "IOAM labs from a topology file: network namespaces (root) or an in-process emulation",
   description: LAB_DESCRIPTION,
   forms: [
-    { verb: "up", words: `FILE ${SETTINGS}`, flags: ["name", "emulate", "json"] },
+    { verb: "up", words: `FILE ${SETTINGS}`, flags: ["name", "emulate", "agents", "json"] },
     { verb: "down", words: "FILE|LAB", flags: ["name", "json"] },
     { verb: "status", isDefault: true, words: "[LAB...]", flags: ["json"] },
     { verb: "exec", words: "LAB NODE -- CMD [ARG...]", flags: [] },
@@ -175,6 +177,7 @@ export const labCommand: CommandSpec = {
   ],
   flags: [
     { name: "name", help: "the lab's name instead of the file's name:", value: { placeholder: "LAB", spec: V.text("a lab name: lower-case letters, digits, - and _") } },
+    { name: "agents", help: "every IOAM node runs ioam agent (its netns's kernel events, its data plane's sink) publishing to these NATS servers as ioam.LAB.NODE; credentials from IOAM_NATS_* (docs/deployment.md)", value: { placeholder: "nats://HOST:PORT[,…]", spec: V.text("NATS server URLs, comma-separated") }, notWith: ["emulate"] },
     { name: "emulate", help: "build the lab in this process on the IOAM engine (no root, nothing to take down)" },
     { name: "json", help: "print JSON (trace: one line per probe with the canonical option records)" },
     { name: "count", help: "probes of each protocol", value: { placeholder: "N", spec: V.count("probes of each protocol", 1000n), default: "1" } },

@@ -50,8 +50,12 @@ export class Agent {
   private problems = 0;
   private dropped = 0;
   private droppedSince: number | undefined;
+  private fail: ((e: Error) => void) | undefined;
+  /** Rejects when the stream refused the agent's credentials or TLS failed (a configuration error). */
+  readonly failed = new Promise<never>((_, reject) => (this.fail = reject));
 
   constructor(private readonly c: AgentConfig) {
+    this.failed.catch(() => {}); // observed by the caller that races it; never an unhandled rejection
     this.subject = `ioam.${c.domain}.${c.node}`;
     this.sources = [
       ...c.sources.events.map((n) => new EventsSource(n === "self" ? undefined : n)),
@@ -65,7 +69,7 @@ export class Agent {
     const spool = (this.spool = Spool.open(this.c.spool.dir, { maxBytes: this.c.spool.maxBytes, fsync: this.c.spool.fsync }));
     const since = spool.previous.lastTime;
     if (since !== undefined) for (const s of this.sources) this.problem({ reason: "gap", source: `${this.c.node}:${s.name}`, time: Date.now(), since, node: this.atOf(s), ...(spool.previous.nodeId !== undefined ? { nodeId: spool.previous.nodeId } : {}), detail: `ioam agent ${this.c.node} was not running: ${s.kind === "events" ? "kernel events" : "records"} since then are lost` });
-    this.publisher = new Publisher(spool, connectionOptions(this.c.nats, `ioam-agent-${this.c.node}`), { subject: this.subject, stream: this.c.nats.stream });
+    this.publisher = new Publisher(spool, connectionOptions(this.c.nats, `ioam-agent-${this.c.node}`), { subject: this.subject, stream: this.c.nats.stream, onFatal: (e) => this.fail?.(e) });
     this.publisher.start();
     this.alive = setInterval(() => spool.noteAlive(Date.now()), 1000);
     this.timer = setInterval(() => this.flush(), Math.max(1, this.c.batch.ms));

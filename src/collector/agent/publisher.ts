@@ -4,7 +4,8 @@
 // unreachable nothing is removed: the frames wait on disk and go out, oldest first, when it
 // returns. After a failure sending restarts at the first unacknowledged frame.
 
-import { type JetStreamClient, type NatsConnection, connect, type ConnectionOptions } from "nats";
+import type { ConnectionOptions, JetStreamClient, NatsConnection } from "nats";
+import { connectNats } from "../stream/nats-connect.js";
 import type { Spool } from "./spool.js";
 
 /** Counters of the publisher. */
@@ -27,6 +28,8 @@ export interface PublisherOptions {
   window?: number;
   /** How long to wait for one acknowledgement (default 5 s). */
   timeoutMs?: number;
+  /** Hears that the stream refused the credentials or the TLS handshake failed: nothing more will be sent. */
+  onFatal?: (e: Error) => void;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -46,11 +49,11 @@ export class Publisher {
     private readonly opts: PublisherOptions,
   ) {}
 
-  /** Connects in the background (retrying for ever) and starts sending. */
+  /** Connects in the background (retrying while no server answers) and starts sending. */
   start(): void {
-    void connect(this.conn).then(
-      (nc) => this.connected(nc),
-      (e: unknown) => this.error(e),
+    connectNats(this.conn, { stopped: () => this.stopped, onRetry: (e) => this.error(e) }).then(
+      (nc) => nc && this.connected(nc),
+      (e: Error) => (this.error(e), this.opts.onFatal?.(e)),
     );
     this.loop = this.run();
   }

@@ -20,7 +20,13 @@ export async function startWorker(c: CollectConfig, onCommit?: (s: WorkerStats) 
   if (!url) throw new ConfigError("store.url", "a stream worker stores into PostgreSQL: give --store postgres://USER@HOST/DB (password in PGPASSWORD or ~/.pgpass)");
   const store = await PgStore.open(url, { tsFormats: c.namespaces, retention: c.store.retention });
   const worker = new StreamWorker(store, { ...c.stream, storeUrl: url, assembly: { ...c.stream.assembly, windowMs: c.windowMs, tsFormats: c.namespaces } }, onCommit);
-  await worker.start();
+  try {
+    await worker.start();
+  } catch (e) {
+    await worker.stop().catch(() => {});
+    await store.close(); // an open pool would keep the failed process alive
+    throw e;
+  }
   const maintenance = setInterval(() => void store.maintain(Date.now()).catch(() => {}), 3_600_000);
   maintenance.unref();
   return {

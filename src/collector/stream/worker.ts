@@ -4,12 +4,13 @@
 // ledger (ingest.ts) and acknowledges only after that commit; and it assembles the journeys of
 // the shards it holds (assembler.ts). The worker creates the stream and the consumer if missing.
 
-import { AckPolicy, type Consumer, DeliverPolicy, type JetStreamManager, type JsMsg, type NatsConnection, RetentionPolicy, StorageType, connect, nanos } from "nats";
+import { AckPolicy, type Consumer, DeliverPolicy, type JetStreamManager, type JsMsg, type NatsConnection, RetentionPolicy, StorageType, nanos } from "nats";
 import pg from "pg";
 import type { PgStore } from "../store/pg-store.js";
 import { type AssemblyOptions, Assembly, ShardOwnership } from "./assembler.js";
 import { ingest, ingestRows } from "./ingest.js";
 import { type NatsConfig, connectionOptions } from "./nats-config.js";
+import { connectNats } from "./nats-connect.js";
 
 /** Settings of a stream worker (docs/deployment.md, "Sizing"). */
 export interface WorkerOptions {
@@ -75,7 +76,9 @@ export class StreamWorker {
 
   /** Connects, makes sure the stream and consumer exist, and starts consuming and assembling. */
   async start(): Promise<void> {
-    this.nc = await connect(connectionOptions(this.o.nats, "ioam-collect"));
+    const nc = await connectNats(connectionOptions(this.o.nats, "ioam-collect"), { stopped: () => this.stopped, onRetry: (e) => this.error(e) });
+    if (!nc) return;
+    this.nc = nc;
     await ensureStream(await this.nc.jetstreamManager(), this.o);
     this.loops.push(this.consume(this.nc), this.assemble());
   }

@@ -1,0 +1,86 @@
+// `ioam lab up FILE --agents nats://HOST:PORT`: the lab's IOAM nodes each have an `ioam agent`,
+// as every node of a deployment does (docs/deployment.md), publishing to the subject
+// ioam.LAB.NODE with its spool, configuration and log in the lab's directory. The agents run in
+// the caller's network namespace, where the NATS servers are reachable (a lab's namespaces have
+// no route to the host), and read each node's ioam6_events through `sources.events: [NETNS]`
+// and, on a data-plane node, its decap sink (a file). Credentials come from the IOAM_NATS_*
+// variables of `lab up` (inherited), never from its command line. `lab down` stops the agents
+// (SIGTERM: each publishes what it can, the rest stays in its spool) before the data planes.
+
+import { spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { IoamError } from "../errors.js";
+import { IOAM_MAIN } from "./daemon-hook.js";
+
+/** What the lab's state records of a node's agent. */
+export interface AgentState {
+  /** Process group of `ioam agent` (its own group). */
+  pid?: number;
+  config: string;
+  log: string;
+  status: string;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const logText = (log: string): string => {
+  try {
+    return readFileSync(log, "utf8");
+  } catch {
+    return "";
+  }
+};
+
+const lastLines = (log: string): string => logText(log).trim().split("\n").slice(-3).join(" | ");
+
+/** The agent's configuration file: the lab's name as domain, the node's name, its sources and spool. */
+export function agentConfigText(lab: string, node: string, o: { servers: readonly string[]; dir: string; netns: string; sink?: string }): string {
+  const decap = o.sink ? `\n  decap: [${JSON.stringify(o.sink)}]` : "";
+  return `version: 1\nnode: ${node}\ndomain: ${lab}\nnats:\n  servers: ${JSON.stringify(o.servers)}\nspool: { dir: ${JSON.stringify(join(o.dir, `${node}.spool`))} }\nsources:\n  events: [${JSON.stringify(o.netns)}]${decap}\n`;
+}
+
+/** Starts a node's agent (in its own process group) and waits until it says "(ready)". Throws with its log's last lines. */
+export async function startAgent(node: string, a: { config: string; log: string }): Promise<AgentState> {
+  const out = openSync(a.log, "a");
+  const child = spawn(process.execPath, [IOAM_MAIN, "agent", "--config", a.config], { stdio: ["ignore", out, out], detached: true });
+  closeSync(out);
+  child.unref();
+  let exit: number | null | undefined;
+  child.on("exit", (code) => (exit = code ?? 1));
+  for (const started = Date.now(); Date.now() - started < READY_TIMEOUT_MS; await sleep(100)) {
+    if (exit !== undefined) throw new IoamError("IO", `${node}: ioam agent exited (${exit}) before it was ready: ${lastLines(a.log) || "no output"} (log ${a.log})`);
+    if (logText(a.log).includes("(ready)")) return { ...a, pid: child.pid!, status: "running" };
+  }
+  process.kill(-child.pid!, "SIGKILL");
+  throw new IoamError("IO", `${node}: ioam agent not ready after ${READY_TIMEOUT_MS / 1000} s: ${lastLines(a.log)} (log ${a.log})`);
+}
+
+/** Writes the node's agent file and starts it. */
+export function startLabAgent(lab: string, node: string, netns: string, o: { servers: readonly string[]; dir: string; sink?: string }): Promise<AgentState> {
+  const config = join(o.dir, `${node}.agent.yaml`);
+  writeFileSync(config, agentConfigText(lab, node, { ...o, netns }));
+  return startAgent(node, { config, log: join(o.dir, `${node}.agent.log`) });
+}
+
+/** Stops the agent's process group: SIGTERM (it publishes for up to 3 s), SIGKILL after 10 s. */
+export async function stopAgent(a: AgentState): Promise<void> {
+  if (a.pid === undefined || !alive(a.pid)) return;
+  try {
+    process.kill(-a.pid, "SIGTERM");
+  } catch {
+    return; // gone meanwhile
+  }
+  for (let waited = 0; waited < 10_000 && alive(a.pid); waited += 100) await sleep(100);
+  if (alive(a.pid)) process.kill(-a.pid, "SIGKILL");
+}
