@@ -72,11 +72,19 @@ export async function openByteInput(path: string): Promise<ByteInput> {
  * (--limit) does not keep the process waiting for more input.
  */
 function stdinInput(): ByteInput {
-  const it = process.stdin[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  return streamInput("<stdin>", process.stdin);
+}
+
+/**
+ * A readable stream (standard input, a child's stdout) as a ByteInput: reads return what has
+ * arrived, so a live capture is parsed as it comes. Closing destroys the stream.
+ */
+export function streamInput(name: string, stream: NodeJS.ReadableStream & { destroy(): void }): ByteInput {
+  const it = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
   let pending: Uint8Array = new Uint8Array(0);
   let ended = false;
   return {
-    name: "<stdin>",
+    name,
     size: undefined,
     async read(buf, offset, length) {
       while (pending.length === 0 && !ended) {
@@ -90,7 +98,7 @@ function stdinInput(): ByteInput {
       return n;
     },
     async close() {
-      process.stdin.destroy();
+      stream.destroy();
     },
   };
 }

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { ConfigError } from "../errors.js";
 import type { TsFormat } from "./hops.js";
+import { parseCaptureSpec } from "./sources/capture-source.js";
 import type { Retention } from "./store/store.js";
 import { type StreamConfig, streamConfig } from "./stream/stream-config.js";
 
@@ -22,6 +23,8 @@ export interface CollectConfig {
     /** Network namespaces whose ioam6_events to read ("self" = the current one). */
     events: string[];
     pcap: string[];
+    /** Live captures: IFNAME or NETNS/IFNAME. */
+    capture: string[];
     decap: string[];
     dex: Array<{ udp?: string; unix?: string; senders: string[] }>;
   };
@@ -31,7 +34,7 @@ export interface CollectConfig {
 
 /** The defaults: `ioam collect` with no file and no flags. */
 export function defaultConfig(): CollectConfig {
-  return { store: { path: "./ioam.db", synchronous: "normal", retention: {} }, namespaces: new Map(), windowMs: 500, sources: { events: ["self"], pcap: [], decap: [], dex: [] } };
+  return { store: { path: "./ioam.db", synchronous: "normal", retention: {} }, namespaces: new Map(), windowMs: 500, sources: { events: ["self"], pcap: [], capture: [], decap: [], dex: [] } };
 }
 
 type Obj = Record<string, unknown>;
@@ -78,11 +81,21 @@ function namespaces(v: unknown): Map<number, TsFormat> {
   return m;
 }
 
+function checkCaptureSpec(spec: string, path: string): void {
+  try {
+    parseCaptureSpec(spec);
+  } catch (e) {
+    throw new ConfigError(path, (e as Error).message.replace(/^capture: /, ""));
+  }
+}
+
 function sources(v: unknown, c: CollectConfig): void {
   if (v === undefined) return;
-  if (!isObj(v)) throw new ConfigError("sources", "expected a mapping (events, pcap, decap, dex)");
+  if (!isObj(v)) throw new ConfigError("sources", "expected a mapping (events, pcap, capture, decap, dex)");
   c.sources.events = list(v.events, "sources.events");
   c.sources.pcap = list(v.pcap, "sources.pcap");
+  c.sources.capture = list(v.capture, "sources.capture");
+  c.sources.capture.forEach((s, i) => checkCaptureSpec(s, `sources.capture[${i}]`));
   c.sources.decap = list(v.decap, "sources.decap");
   const dex = v.dex === undefined ? [] : Array.isArray(v.dex) ? v.dex : [v.dex];
   c.sources.dex = dex.map((d, i) => {

@@ -7,6 +7,7 @@ import { OtlpExporter } from "./export/otlp.js";
 import { PrometheusEndpoint } from "./export/prometheus.js";
 import { Collector, type CollectorOptions } from "./service.js";
 import { EventsSource } from "./sources/events-source.js";
+import { CaptureSource } from "./sources/capture-source.js";
 import { DecapSinkSource, DexReceiver } from "./sources/line-sources.js";
 import { PcapSource } from "./sources/pcap-source.js";
 import type { Source } from "./sources/source.js";
@@ -30,6 +31,7 @@ export function sourcesOf(c: CollectConfig): Source[] {
   return [
     ...c.sources.events.map((n) => new EventsSource(n === "self" ? undefined : n)),
     ...c.sources.pcap.map((p) => new PcapSource(p)),
+    ...c.sources.capture.map((p) => new CaptureSource(p)),
     ...c.sources.decap.map((p) => new DecapSinkSource(p)),
     ...c.sources.dex.map((d) => new DexReceiver(d)),
   ];

@@ -15,11 +15,12 @@ export function configFromArgs(a: Parsed): CollectConfig {
   const file = a.text("config");
   const c = file ? loadConfig(file) : defaultConfig();
   const l = (k: string) => [...a.list(k)];
-  const sourcesGiven = ["netns", "pcap", "decap", "dex-udp", "dex-unix"].some((k) => l(k).length > 0) || a.has("events");
+  const sourcesGiven = ["netns", "pcap", "capture", "decap", "dex-udp", "dex-unix"].some((k) => l(k).length > 0) || a.has("events");
   if (sourcesGiven && !file) c.sources.events = [];
   if (a.has("events")) c.sources.events.push("self");
   c.sources.events.push(...l("netns"));
   c.sources.pcap.push(...l("pcap"));
+  c.sources.capture.push(...l("capture"));
   c.sources.decap.push(...l("decap"));
   const senders = l("dex-sender");
   for (const udp of l("dex-udp")) {
@@ -32,7 +33,7 @@ export function configFromArgs(a: Parsed): CollectConfig {
   if (a.has("metrics")) c.prometheus = { listen: a.text("metrics")!, maxPaths: c.prometheus?.maxPaths ?? 50 };
   if (a.has("otlp")) c.otlp = { url: a.text("otlp")!, sampleRate: sampleRate(a.text("sample"), c.otlp?.sampleRate ?? 0.01), maxQueue: c.otlp?.maxQueue ?? 2048 };
   for (const [ns, f] of parseTsFormats(a.text("ts-format"))) c.namespaces.set(ns, f);
-  if (c.sources.events.length + c.sources.pcap.length + c.sources.decap.length + c.sources.dex.length === 0) throw new UsageError("no source: give --netns, --pcap, --decap, --dex-udp or a --config with sources");
+  if (Object.values(c.sources).every((s) => s.length === 0)) throw new UsageError("no source: give --netns, --pcap, --capture, --decap, --dex-udp or a --config with sources");
   return c;
 }
 
@@ -57,7 +58,7 @@ async function run(a: Parsed): Promise<number> {
     ...(batch !== undefined ? { batchSize: batch } : {}),
     onFailure: (e) => failed?.(e),
     onProblem: (p) => {
-      if (p.reason === "source-failed" || p.reason === "corrupt-capture" || p.reason === "overrun") process.stderr.write(`ioam collect: ${p.source}: ${p.reason}: ${p.detail}\n`);
+      if (p.reason === "source-failed" || p.reason === "corrupt-capture" || p.reason === "overrun" || p.reason === "capture-dropped") process.stderr.write(`ioam collect: ${p.source}: ${p.reason}: ${p.detail}\n`);
     },
     onStored: (r) => {
       if (json) process.stdout.write(JSON.stringify({ stored: r.totalStored, batch: r.journeys, duplicates: r.duplicates, problems: r.problems }) + "\n");
@@ -68,7 +69,12 @@ async function run(a: Parsed): Promise<number> {
     },
   });
   const where = running.metricsPort !== undefined ? `, metrics on :${running.metricsPort}/metrics` : "";
-  await Promise.all(running.sources.map((s) => s.ready?.()));
+  try {
+    await Promise.all(running.sources.map((s) => s.ready?.()));
+  } catch (e) {
+    await running.stop(); // a source that cannot start (no such interface, no tcpdump): nothing half-running
+    throw e;
+  }
   process.stderr.write(`ioam collect: ${running.sources.map((s) => s.name).join(", ")} → ${storeName(c)}${where} (ready)\n`);
   let failure: Error | undefined;
   const stopped = new Promise<void>((resolve) => {
@@ -90,22 +96,25 @@ export const collectCommand: CommandSpec = {
   name: "collect",
   summary: "run the collector: sources → journeys → SQLite, Prometheus /metrics, OTLP traces",
   description: `Collects IOAM records — the kernel's ioam6_events (this netns with --events, others with
---netns, repeatable), capture files, the data plane's decap sink, direct-export records — joins
-each packet's observations into a journey and stores journeys, per-hop series, problems and
+--netns, repeatable), capture files, live captures on an interface (--capture, through
+tcpdump), the data plane's decap sink, direct-export records — joins each packet's
+observations into a journey and stores journeys, per-hop series, problems and
 flags in SQLite (WAL). With no source flag and no file: events of the current netns into
 ./ioam.db. After a crash it resumes: captures from the offset committed with their records,
-live sources from now with the gap recorded. SIGTERM/SIGINT stop it cleanly. --json prints one
+live sources from now with the gap recorded (a live capture also counts the packets its
+kernel buffer dropped). SIGTERM/SIGINT stop it cleanly. --json prints one
 line per durable write ({"stored": N, …}: everything counted there is in the database).
 --batch N sets the journeys per write (default 5000). --exit-at-end stops once every capture
 source is read. See docs/collector.md.
 ${STREAM_DESCRIPTION}`,
-  forms: [{ words: "", flags: ["config", "db", "store", "events", "netns", "pcap", "decap", "dex-udp", "dex-sender", "dex-unix", "metrics", "otlp", "sample", "ts-format", "batch", "exit-at-end", "json"] }, STREAM_FORM],
+  forms: [{ words: "", flags: ["config", "db", "store", "events", "netns", "pcap", "capture", "decap", "dex-udp", "dex-sender", "dex-unix", "metrics", "otlp", "sample", "ts-format", "batch", "exit-at-end", "json"] }, STREAM_FORM],
   flags: [
     { name: "config", help: "a collector configuration file (docs/collector.md); flags add to it", value: { placeholder: "FILE", spec: V.file("a YAML file, version: 1") } },
     { name: "db", help: "the SQLite database (default ./ioam.db)", value: { placeholder: "PATH", spec: V.outfile("a database file") } },
     { name: "events", help: "the kernel's ioam6_events of the current network namespace" },
     { name: "netns", help: "the kernel's ioam6_events of this network namespace (repeat for more)", value: { placeholder: "NAME", spec: V.netns }, repeated: true },
     { name: "pcap", help: "a capture file (repeat for more)", value: { placeholder: "FILE", spec: V.file("a pcap or pcapng capture") }, repeated: true },
+    { name: "capture", help: "capture live on an interface (tcpdump), in this netns or another: IFNAME or NETNS/IFNAME (repeat for more)", value: { placeholder: "[NETNS/]IF", spec: V.text("an interface, e.g. eth1 or r4/eth1") }, repeated: true },
     { name: "decap", help: "a data plane's decap sink: a unix socket to listen on, or a file to follow", value: { placeholder: "PATH", spec: V.text("a unix socket or a file") }, repeated: true },
     { name: "dex-udp", help: "receive direct-export records on this UDP address", value: { placeholder: "HOST:PORT", spec: V.text("an address and port, e.g. [::1]:4739") }, repeated: true },
     { name: "dex-sender", help: "an address allowed to send direct-export records (RFC 9326 asks for trusted senders)", value: { placeholder: "ADDR", spec: V.text("an IP address") }, repeated: true, onlyWith: { flag: "dex-udp" } },
@@ -123,6 +132,7 @@ ${STREAM_DESCRIPTION}`,
   examples: [
     { cmd: "ioam collect" },
     { cmd: "ioam collect --netns r1 --netns r2 --netns r4 --db lab.db --metrics 127.0.0.1:9464" },
+    { cmd: "ioam collect --capture ioamkit.diamond.r4/eth1 --decap /run/ioamkit/labs/diamond/r4.sink.ndjson" },
     { cmd: "ioam collect --pcap samples/ioam-trace.pcapng --db /tmp/ioam-sample.db --exit-at-end", runnable: true },
     STREAM_EXAMPLE,
   ],

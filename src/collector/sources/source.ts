@@ -9,6 +9,7 @@ import type { Observation } from "../observation.js";
 export type ProblemReason =
   | "malformed" // a record or packet that could not be decoded
   | "corrupt-capture" // a capture file that cannot be read on (the rest of it is skipped)
+  | "capture-dropped" // a live capture: packets the kernel dropped before tcpdump read them
   | "unknown-namespace" // an IOAM namespace the configuration does not list
   | "unauthorized-sender" // a DEX datagram from a sender not configured
   | "overrun" // the kernel dropped events (ENOBUFS): how many is unknown
@@ -60,7 +61,7 @@ export interface SourceStats {
 /** A producer of observations. `name` is stable across restarts: checkpoints are keyed by it. */
 export interface Source {
   readonly name: string;
-  readonly kind: "pcap" | "events" | "decap" | "dex";
+  readonly kind: "pcap" | "capture" | "events" | "decap" | "dex";
   /**
    * Delivers observations to `sink` until the source ends (a file at its end) or stop() is
    * called. `resume` is what the store kept from the previous run.
