@@ -12,6 +12,7 @@ import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { IoamError } from "../errors.js";
 import { IOAM_MAIN } from "./daemon-hook.js";
+import { isAlive } from "./pid.js";
 
 /** What the lab's state records of a node's agent. */
 export interface AgentState {
@@ -24,15 +25,6 @@ export interface AgentState {
 
 const READY_TIMEOUT_MS = 30_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const logText = (log: string): string => {
   try {
@@ -75,12 +67,12 @@ export function startLabAgent(lab: string, node: string, netns: string, o: { ser
 
 /** Stops the agent's process group: SIGTERM (it publishes for up to 3 s), SIGKILL after 10 s. */
 export async function stopAgent(a: AgentState): Promise<void> {
-  if (a.pid === undefined || !alive(a.pid)) return;
+  if (a.pid === undefined || !isAlive(a.pid)) return;
   try {
     process.kill(-a.pid, "SIGTERM");
   } catch {
     return; // gone meanwhile
   }
-  for (let waited = 0; waited < 10_000 && alive(a.pid); waited += 100) await sleep(100);
-  if (alive(a.pid)) process.kill(-a.pid, "SIGKILL");
+  for (let waited = 0; waited < 10_000 && isAlive(a.pid); waited += 100) await sleep(100);
+  if (isAlive(a.pid)) process.kill(-a.pid, "SIGKILL");
 }

@@ -11,6 +11,7 @@ import { IoamError } from "../errors.js";
 import { NETNS_ENV } from "../linux/netns.js";
 import { type RunResult, run } from "../linux/run-program.js";
 import type { DaemonState } from "./lab-state.js";
+import { isAlive } from "./pid.js";
 
 /** The `ioam` entry point (the CLI re-executes itself the same way for --netns). */
 export const IOAM_MAIN = fileURLToPath(new URL("../cli/main.js", import.meta.url));
@@ -40,15 +41,6 @@ export function runIoamIn(netns: string, args: readonly string[]): Promise<RunRe
 
 const READY_TIMEOUT_MS = 30_000; // its start includes apply and, once per boot, the NFQUEUE self-test
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function logTail(log: string): string {
   try {
@@ -87,14 +79,14 @@ export async function startDaemon(node: string, netns: string, d: Omit<DaemonSta
 
 /** Stops the daemon's process group (SIGTERM, SIGKILL after 5 s), then `ioam node cleanup` in its netns. */
 export async function stopDaemon(netns: string, d: DaemonState): Promise<void> {
-  if (d.pid !== undefined && alive(d.pid)) {
+  if (d.pid !== undefined && isAlive(d.pid)) {
     try {
       process.kill(-d.pid, "SIGTERM");
     } catch {
       // gone meanwhile
     }
-    for (let waited = 0; waited < 5000 && alive(d.pid); waited += 100) await sleep(100);
-    if (alive(d.pid)) process.kill(-d.pid, "SIGKILL");
+    for (let waited = 0; waited < 5000 && isAlive(d.pid); waited += 100) await sleep(100);
+    if (isAlive(d.pid)) process.kill(-d.pid, "SIGKILL");
   }
   if (d.status === "running") await runIoamIn(netns, ["node", "cleanup"]);
 }

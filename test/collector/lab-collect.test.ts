@@ -4,7 +4,6 @@
 // each node's interface ids), and the Prometheus metrics count the records as they come.
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import Database from "better-sqlite3";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +11,8 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { labDir } from "../../src/lab/lab-state.js";
-import { IOAM_MAIN, runIoam } from "../harness/netns.js";
+import { startCollect } from "../harness/collect-child.js";
+import { runIoam } from "../harness/netns.js";
 import { toolSkip } from "../harness/tools.js";
 
 const skip = toolSkip({ ping: "iputils-ping" });
@@ -36,15 +36,9 @@ describe("ioam collect on the diamond lab's decap sink", { skip }, () => {
     const db = join(dir, "lab.db");
     const config = join(dir, "collect.yaml");
     writeFileSync(config, `version: 1\nnamespaces:\n  100: {}\nexports:\n  prometheus: { listen: "127.0.0.1:0" }\n`);
-    const child = spawn(process.execPath, [IOAM_MAIN, "collect", "--config", config, "--db", db, "--batch", "1", "--json", "--decap", join(labDir(lab), "r4.sink.ndjson")], { stdio: ["ignore", "pipe", "pipe"] });
-    let err = "";
-    const exited = new Promise<number | null>((r) => child.on("exit", r));
-    await new Promise<void>((resolve, reject) => {
-      child.stderr.on("data", (d: Buffer) => ((err += d), /\(ready\)/.test(err) && resolve()));
-      void exited.then((c) => reject(new Error(`collect exited ${c}: ${err}`)));
-    });
+    const collect = await startCollect(["--config", config, "--db", db, "--batch", "1", "--decap", join(labDir(lab), "r4.sink.ndjson")]);
     try {
-      const port = Number(/metrics on :(\d+)/.exec(err)?.[1]);
+      const port = collect.metricsPort!;
       const before = await recordsTotal(port);
       const ping = ioam("lab", "exec", lab, "h1", "--", "ping", "-c", "20", "-i", "0.05", "-W", "2", "fd00:20::2");
       assert.match(ping.out, /20 received/, ping.out + ping.err);
@@ -52,9 +46,8 @@ describe("ioam collect on the diamond lab's decap sink", { skip }, () => {
       for (let t = Date.now(); now < before + 20 && Date.now() - t < 20_000; await new Promise((r) => setTimeout(r, 100))) now = await recordsTotal(port);
       assert.equal(now - before, 20, "one decap record per echo request, counted as it arrives");
     } finally {
-      child.kill("SIGTERM");
+      assert.equal(await collect.stop(), 0, collect.stderr());
     }
-    assert.equal(await exited, 0, err);
     const d = new Database(db, { readonly: true });
     const rows = d.prepare("SELECT j.observations, p.key FROM journeys j JOIN paths p ON p.id = j.path_id").all() as Array<{ observations: number; key: string }>;
     d.close();

@@ -12,7 +12,6 @@
 //   route  r1's route to the tunnel end moves from r2 to r3: exactly one path-change flag.
 
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import Database from "better-sqlite3";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +20,8 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { labDir } from "../../src/lab/lab-state.js";
 import { udpPaced } from "../harness/flows.js";
-import { IOAM_MAIN, runIoam } from "../harness/netns.js";
+import { type CollectChild, startCollect } from "../harness/collect-child.js";
+import { runIoam } from "../harness/netns.js";
 import { toolSkip } from "../harness/tools.js";
 
 const skip = toolSkip({ ping: "iputils-ping", tc: "iproute2", ip6tables: "iptables" });
@@ -90,11 +90,9 @@ const inNs = (lab: string, node: string, ...cmd: string[]) => {
 describe("the collector under real conditions on the diamond lab", { skip }, () => {
   const lab = `t${process.pid}-cond`;
   const dir = mkdtempSync(join(tmpdir(), "ioamkit-labcond-"));
-  let collector: ChildProcess | undefined;
-  let exited: Promise<number | null>;
+  let collector: CollectChild | undefined;
   let port = 0;
   let last: Scrape;
-  let err = "";
   const h1 = `ioamkit.${lab}.h1`;
   const probes = (count: number, pps: number, size = 64) => udpPaced(h1, "fd00:20::2", { count, pps, size });
   /** Waits for the collector to have seen `n` more journeys than at `since`, then scrapes. */
@@ -111,19 +109,13 @@ describe("the collector under real conditions on the diamond lab", { skip }, () 
     assert.equal(up.code, 0, up.err);
     const config = join(dir, "collect.yaml");
     writeFileSync(config, `version: 1\nnamespaces:\n  100: {}\nexports:\n  prometheus: { listen: "127.0.0.1:0" }\n`);
-    collector = spawn(process.execPath, [IOAM_MAIN, "collect", "--config", config, "--db", join(dir, "cond.db"), "--decap", join(labDir(lab), "r4.sink.ndjson")], { stdio: ["ignore", "ignore", "pipe"] });
-    exited = new Promise((r) => collector!.on("exit", r));
-    await new Promise<void>((resolve, reject) => {
-      collector!.stderr!.on("data", (d: Buffer) => ((err += d), /\(ready\)/.test(err) && resolve()));
-      void exited.then((c) => reject(new Error(`collect exited ${c}: ${err}`)));
-    });
-    port = Number(/metrics on :(\d+)/.exec(err)?.[1]);
+    collector = await startCollect(["--config", config, "--db", join(dir, "cond.db"), "--decap", join(labDir(lab), "r4.sink.ndjson")]);
+    port = collector.metricsPort!;
     last = await scrape(port);
   });
 
   after(async () => {
-    collector?.kill("SIGTERM");
-    await exited;
+    await collector?.stop();
     ioam("lab", "down", lab);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -135,7 +127,7 @@ describe("the collector under real conditions on the diamond lab", { skip }, () 
     idleStart = last;
     assert.equal(await probes(300, 100), 300);
     idle = last = await settle(idleStart, 300);
-    assert.equal(delta(idleStart, idle, "ioam_journeys_total"), 300, err);
+    assert.equal(delta(idleStart, idle, "ioam_journeys_total"), 300, collector!.stderr());
     const q = medianBound(idleStart, idle, "ioam_hop_queue_depth", R2);
     assert.equal(q.count, 300);
     assert.ok(q.le <= 2, `r2's queue depth median is in the lowest bucket (le ${q.le})`);
@@ -186,8 +178,7 @@ describe("the collector under real conditions on the diamond lab", { skip }, () 
     assert.equal(await probes(100, 100), 100);
     const end = (last = await settle(start, 100));
     assert.equal(delta(start, end, "ioam_path_changes_total"), 1);
-    collector!.kill("SIGTERM");
-    assert.equal(await exited, 0, err);
+    assert.equal(await collector!.stop(), 0, collector!.stderr());
     const db = new Database(join(dir, "cond.db"), { readonly: true });
     const flags = db.prepare("SELECT detail FROM flags WHERE kind = 'path-change'").all() as Array<{ detail: string }>;
     const paths = db.prepare("SELECT p.nodes, count(*) AS n FROM journeys j JOIN paths p ON p.id = j.path_id GROUP BY p.id").all() as Array<{ nodes: string; n: number }>;

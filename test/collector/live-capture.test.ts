@@ -6,7 +6,7 @@
 // only. SIGTERM stops tcpdump with the collector; a missing interface is refused at start.
 
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import Database from "better-sqlite3";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { labDir } from "../../src/lab/lab-state.js";
+import { startCollect } from "../harness/collect-child.js";
 import { IOAM_MAIN, runIoam } from "../harness/netns.js";
 import { toolSkip } from "../harness/tools.js";
 
@@ -35,21 +36,14 @@ describe("ioam collect --capture on the diamond lab", { skip }, () => {
     const up = ioam("lab", "up", join(ROOT, "examples", "diamond.yaml"), "TRACE=type 0xf00000 size 48", "--name", lab);
     assert.equal(up.code, 0, up.err);
     const db = join(dir, "cap.db");
-    const child = spawn(process.execPath, [IOAM_MAIN, "collect", "--capture", `${r4}/eth1`, "--decap", join(labDir(lab), "r4.sink.ndjson"), "--db", db, "--batch", "1"], { stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    const exited = new Promise<number | null>((r) => child.on("exit", r));
-    await new Promise<void>((resolve, reject) => {
-      child.stderr.on("data", (d: Buffer) => ((err += d), /\(ready\)/.test(err) && resolve()));
-      void exited.then((c) => reject(new Error(`collect exited ${c}: ${err}`)));
-    });
+    const collect = await startCollect(["--capture", `${r4}/eth1`, "--decap", join(labDir(lab), "r4.sink.ndjson"), "--db", db, "--batch", "1"]);
     try {
       const ping = ioam("lab", "exec", lab, "h1", "--", "ping", "-c", "20", "-i", "0.05", "-W", "2", "fd00:20::2");
       assert.match(ping.out, /20 received/, ping.out + ping.err);
       await new Promise((r) => setTimeout(r, 1500)); // the join window (500 ms) and a batch
     } finally {
-      child.kill("SIGTERM");
+      assert.equal(await collect.stop(), 0, collect.stderr());
     }
-    assert.equal(await exited, 0, err);
     assert.equal(spawnSync("pgrep", ["-f", `netns exec ${r4} tcpdump`]).status, 1, "tcpdump stopped with the collector");
     const d = new Database(db, { readonly: true });
     const rows = d.prepare("SELECT j.observations, j.at, j.joined_by, p.nodes FROM journeys j JOIN paths p ON p.id = j.path_id").all() as Array<{ observations: number; at: string; joined_by: string; nodes: string }>;

@@ -1,0 +1,12 @@
+// The lab's background processes (data planes, agents) are known by the pid recorded in the
+// lab's state; whether one still runs is asked with signal 0 (kill(2): existence check only).
+
+/** True while a process with this pid exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
