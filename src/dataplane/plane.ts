@@ -2,7 +2,9 @@
 // main thread when there is one worker, else on worker threads (node-worker.ts), each bound to
 // its own queue of a --queue-balance range. Counters live in one SharedArrayBuffer (a region
 // per worker), encap sequences in another (one shared frequency counter per policy: k/n stays
-// exact however packets spread over workers).
+// exact however packets spread over workers). With a trace context (docs/cross-layer.md) each
+// thread keeps its own copy of the flow registry: the local API runs on the main thread, which
+// sends every change to every worker (registry()).
 
 import { Worker } from "node:worker_threads";
 import type { NfqueueOptions } from "../linux/nfqueue/options.js";
@@ -13,6 +15,7 @@ import { NodeHandler } from "./node-handler.js";
 import { NfqueuePath } from "./nfqueue-path.js";
 import type { PacketPathStats } from "./packet-path.js";
 import { Sink } from "./sink.js";
+import { type FlowChange, type FlowRegistry, FlowContexts, applyFlowChange } from "./trace-context-api.js";
 
 /** How often the engine's counters are copied into the shared buffer. */
 const SYNC_MS = 100;
@@ -38,12 +41,22 @@ export interface CoreStart {
 /** One queue, one handler: what runs on the main thread or inside a worker. */
 export class PlaneCore {
   private timer: NodeJS.Timeout | undefined;
+  /** This thread's copy of the flow registry (with a trace context configured). */
+  private readonly contexts: FlowContexts | undefined;
+  private readonly opaqueFor: ((packet: Uint8Array) => ReturnType<FlowContexts["snapshotFor"]>) | undefined;
+
   private constructor(
     private readonly path: NfqueuePath,
     private readonly handler: NodeHandler,
     private readonly sink: Sink,
     private readonly seq: SharedArrayBuffer,
+    input: SetupInput,
   ) {
+    const contexts = input.spec.traceContext ? new FlowContexts() : undefined;
+    this.contexts = contexts;
+    this.opaqueFor = contexts && ((p) => contexts.snapshotFor(p));
+    handler.traceContexts = contexts;
+    this.update(input, seq);
     this.timer = setInterval(() => handler.syncCounters(), SYNC_MS);
   }
 
@@ -54,12 +67,17 @@ export class PlaneCore {
     let handler: NodeHandler | undefined;
     const path = await NfqueuePath.open(options, (p) => handler!.handle(p));
     handler = new NodeHandler(path, setup, counterRegion(s.counters, s.region), new RealtimeClock(), sink, !s.failOpen);
-    return new PlaneCore(path, handler, sink, s.sequences);
+    return new PlaneCore(path, handler, sink, s.sequences, s.input);
   }
 
   /** A new configuration, in force from the next packet (JavaScript runs one packet at a time). */
   update(input: SetupInput, sequences: SharedArrayBuffer = this.seq): void {
-    this.handler.setup = buildSetup(input, sharedSequences(sequences));
+    this.handler.setup = buildSetup(input, sharedSequences(sequences), this.opaqueFor);
+  }
+
+  /** A change of the flow registry (from the local API); ignored without a trace context. */
+  flow(change: FlowChange): void {
+    if (this.contexts) applyFlowChange(this.contexts, change);
   }
 
   stats(): PacketPathStats {
@@ -107,6 +125,15 @@ export class Plane {
     if (!o.keepSequences) this.sequences = newSequenceBuffer(input.spec.encap.length);
     this.core?.update(input, this.sequences);
     for (const w of this.workers) w.postMessage({ op: "update", input, sequences: this.sequences });
+  }
+
+  /** The flow registry as the local API sees it: each change goes to every thread's copy. */
+  registry(): FlowRegistry {
+    const send = (change: FlowChange) => {
+      this.core?.flow(change);
+      for (const w of this.workers) w.postMessage({ op: "flow", change });
+    };
+    return { set: (flow, ctx, ttlMs = 30_000) => send({ op: "set", flow, ctx, ttlMs }), delete: (flow) => send({ op: "delete", flow }) };
   }
 
   /** The queue sockets' own counts, summed over workers. */

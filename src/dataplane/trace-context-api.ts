@@ -7,7 +7,8 @@
 //
 // The daemon (`ioam node run`) needs one call per encapsulated packet: `snapshotFor(packet)`.
 
-import { chmodSync, existsSync, lstatSync, unlinkSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, unlinkSync } from "node:fs";
+import { dirname } from "node:path";
 import { createServer, type Server } from "node:net";
 import { IPPROTO } from "../wire/ext-header.js";
 import { type TraceContext, TRACE_CONTEXT_SCHEMA, encodeTraceContext, parseTraceparent, traceparentFromHttp } from "../wire/trace-context.js";
@@ -30,8 +31,23 @@ export interface Snapshot {
   data: Uint8Array;
 }
 
+/** What the local API changes: a flow's context set (for ttlMs) or deleted. */
+export interface FlowRegistry {
+  set(flow: FlowKey, ctx: TraceContext, ttlMs?: number): void;
+  delete(flow: FlowKey): void;
+}
+
+/** One change of the registry, as the daemon's main thread sends it to each worker (plain data). */
+export type FlowChange = { op: "set"; flow: FlowKey; ctx: TraceContext; ttlMs: number } | { op: "delete"; flow: FlowKey };
+
+/** Applies a change sent by the main thread. */
+export function applyFlowChange(r: FlowRegistry, c: FlowChange): void {
+  if (c.op === "set") r.set(c.flow, c.ctx, c.ttlMs);
+  else r.delete(c.flow);
+}
+
 /** Contexts registered per flow, each for a limited time. */
-export class FlowContexts {
+export class FlowContexts implements FlowRegistry {
   private readonly byFlow = new Map<string, { ctx: TraceContext; until: number }>();
   /** Lookups answered by the registry, by an HTTP header, or not at all. */
   readonly counts = { registered: 0, http: 0, none: 0 };
@@ -91,7 +107,7 @@ export class FlowContexts {
  *   {"op":"delete","flow":{…}}
  * Answers {"ok":true} or {"ok":false,"error":"…"}.
  */
-export function serveFlowContexts(path: string, contexts: FlowContexts): Server {
+export function serveFlowContexts(path: string, contexts: FlowRegistry): Server {
   if (existsSync(path) && lstatSync(path).isSocket()) unlinkSync(path);
   const server = createServer((c) => {
     let rest = "";
@@ -106,7 +122,15 @@ export function serveFlowContexts(path: string, contexts: FlowContexts): Server 
   return server;
 }
 
-function answer(line: string, contexts: FlowContexts): { ok: boolean; error?: string } {
+/** serveFlowContexts, once listening (its directory made if missing); rejects when it cannot listen. */
+export async function listenFlowContexts(path: string, contexts: FlowRegistry): Promise<Server> {
+  mkdirSync(dirname(path), { recursive: true });
+  const server = serveFlowContexts(path, contexts);
+  await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
+  return server;
+}
+
+function answer(line: string, contexts: FlowRegistry): { ok: boolean; error?: string } {
   let r: { op?: unknown; flow?: Partial<FlowKey>; traceparent?: unknown; ttlMs?: unknown };
   try {
     r = JSON.parse(line) as typeof r;
