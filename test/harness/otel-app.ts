@@ -81,16 +81,33 @@ function register(flow: object, ctx: Context): Promise<{ ok: boolean; error?: st
   });
 }
 
+/** The source address this host selects towards `dst` (a connected probe socket, nothing sent). */
+async function sourceTowards(dst: string, port: number): Promise<string> {
+  const probe = createSocket("udp6");
+  await new Promise<void>((r) => probe.connect(port, dst, r));
+  const a = probe.address().address;
+  probe.close();
+  return a;
+}
+
+/**
+ * Datagrams from an unconnected socket (a connected one fails its next send once the peer's
+ * port unreachable arrives), bound to the selected source so that the flow is known before
+ * the first datagram.
+ */
 async function udpClient(): Promise<void> {
   const p = provider("xl-udp");
   const span = p.getTracer("xl-app").startSpan("send datagrams", { kind: SpanKind.PRODUCER });
-  const sock = createSocket("udp6");
-  await new Promise<void>((r) => sock.connect(config.port!, config.dst!, r));
-  const local = sock.address();
+  const src = await sourceTowards(config.dst!, config.port!);
+  const bound = createSocket("udp6");
+  await new Promise<void>((r) => bound.bind(0, src, r));
+  const local = bound.address();
   const answer = await register({ src: local.address, dst: config.dst, protocol: 17, sport: local.port, dport: config.port }, trace.setSpan(ROOT_CONTEXT, span));
   if (!answer.ok) throw new Error(`local API refused: ${answer.error}`);
-  for (let i = 0; i < config.count!; i++) await new Promise<void>((r) => sock.send(Buffer.from(`datagram ${i}`), () => r()));
-  sock.close();
+  for (let i = 0; i < config.count!; i++) {
+    await new Promise<void>((resolve, reject) => bound.send(Buffer.from(`datagram ${i}`), config.port!, config.dst!, (e) => (e ? reject(e) : resolve())));
+  }
+  bound.close();
   span.end();
   await p.forceFlush();
   print(span.spanContext(), { sport: local.port });

@@ -1,6 +1,7 @@
 // Cross-layer telemetry end to end (docs/cross-layer.md) on examples/cross-layer.yaml: h1, an
 // application host in the IOAM domain, runs `ioam node run` as the encapsulating node with
-// dataplane.traceContext; r4 decapsulates and `ioam collect` follows its sink, exporting OTLP.
+// dataplane.traceContext (two worker threads: the local API's registrations must reach both);
+// r4 decapsulates and `ioam collect` follows its sink, exporting OTLP.
 // Applications instrumented with the OpenTelemetry SDK (test/harness/otel-app.ts) export their
 // own spans to the same receiver. Asserted on what the receiver decodes (the official OTLP
 // protobuf definitions, as test/collector/exports.test.ts):
@@ -112,7 +113,7 @@ describe("cross-layer telemetry: the application's trace holds the IOAM hops (ex
 
   before(async () => {
     rx = await receiver(dir);
-    const up = ioam("lab", "up", join(ROOT, "examples", "cross-layer.yaml"), `SOCKET=${apiSocket}`, "--name", lab);
+    const up = ioam("lab", "up", join(ROOT, "examples", "cross-layer.yaml"), `SOCKET=${apiSocket}`, "WORKERS=2", "--name", lab);
     assert.equal(up.code, 0, up.err);
     const config = join(dir, "collect.yaml");
     writeFileSync(config, `version: 1\nnamespaces:\n  100: {}\nexports:\n  otlp: { url: "${rx.url}", sampleRate: 0 }\n`);
