@@ -14,8 +14,11 @@ import { counterRegion, newCounterBuffer } from "./node-counters.js";
 import { NodeHandler } from "./node-handler.js";
 import { NfqueuePath } from "./nfqueue-path.js";
 import type { PacketPathStats } from "./packet-path.js";
+import type { EncapPacketFacts } from "../node/encap.js";
 import { Sink } from "./sink.js";
 import { type FlowChange, type FlowRegistry, FlowContexts, applyFlowChange } from "./trace-context-api.js";
+
+type OpaqueHook = NonNullable<EncapPacketFacts["opaqueFor"]>;
 
 /** How often the engine's counters are copied into the shared buffer. */
 const SYNC_MS = 100;
@@ -41,33 +44,29 @@ export interface CoreStart {
 /** One queue, one handler: what runs on the main thread or inside a worker. */
 export class PlaneCore {
   private timer: NodeJS.Timeout | undefined;
-  /** This thread's copy of the flow registry (with a trace context configured). */
-  private readonly contexts: FlowContexts | undefined;
-  private readonly opaqueFor: ((packet: Uint8Array) => ReturnType<FlowContexts["snapshotFor"]>) | undefined;
-
   private constructor(
     private readonly path: NfqueuePath,
     private readonly handler: NodeHandler,
     private readonly sink: Sink,
     private readonly seq: SharedArrayBuffer,
-    input: SetupInput,
+    /** This thread's copy of the flow registry and the snapshot hook it answers (with a trace context configured). */
+    private readonly contexts: FlowContexts | undefined,
+    private readonly opaqueFor: OpaqueHook | undefined,
   ) {
-    const contexts = input.spec.traceContext ? new FlowContexts() : undefined;
-    this.contexts = contexts;
-    this.opaqueFor = contexts && ((p) => contexts.snapshotFor(p));
     handler.traceContexts = contexts;
-    this.update(input, seq);
     this.timer = setInterval(() => handler.syncCounters(), SYNC_MS);
   }
 
   static async open(s: CoreStart): Promise<PlaneCore> {
     const sink = new Sink(s.sinkPath);
-    const setup = buildSetup(s.input, sharedSequences(s.sequences));
+    const contexts = s.input.spec.traceContext ? new FlowContexts() : undefined;
+    const opaqueFor: OpaqueHook | undefined = contexts && ((p) => contexts.snapshotFor(p));
+    const setup = buildSetup(s.input, sharedSequences(s.sequences), opaqueFor);
     const options: NfqueueOptions = { queues: [s.queue], failOpen: s.failOpen };
     let handler: NodeHandler | undefined;
     const path = await NfqueuePath.open(options, (p) => handler!.handle(p));
     handler = new NodeHandler(path, setup, counterRegion(s.counters, s.region), new RealtimeClock(), sink, !s.failOpen);
-    return new PlaneCore(path, handler, sink, s.sequences, s.input);
+    return new PlaneCore(path, handler, sink, s.sequences, contexts, opaqueFor);
   }
 
   /** A new configuration, in force from the next packet (JavaScript runs one packet at a time). */
