@@ -1,6 +1,7 @@
 // A worker thread of `ioam node run` (plane.ts): one queue, one handler. Messages from the main
-// thread: update (a reloaded configuration), flow (a change of the trace-context registry),
-// stats, close; it answers "ready" once its queue is bound, or the error that stopped it.
+// thread: update (a reloaded configuration), flow (a change of the trace-context registry,
+// acknowledged once applied), stats, close; it answers "ready" once its queue is bound, or the
+// error that stopped it.
 
 import { parentPort, workerData } from "node:worker_threads";
 import { type CoreStart, PlaneCore } from "./plane.js";
@@ -21,7 +22,7 @@ if (parentPort) {
     const core = await PlaneCore.open(workerData as CoreStart);
     port.on("message", (m: Message) => {
       if (m.op === "update") core.update(m.input!, m.sequences);
-      else if (m.op === "flow") core.flow(m.change!);
+      else if (m.op === "flow") (core.flow(m.change!), port.postMessage({ id: m.id }));
       else if (m.op === "stats") port.postMessage({ id: m.id, result: core.stats() });
       else void core.close().then(() => (port.postMessage({ id: m.id }), port.close()));
     });

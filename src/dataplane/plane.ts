@@ -126,11 +126,11 @@ export class Plane {
     for (const w of this.workers) w.postMessage({ op: "update", input, sequences: this.sequences });
   }
 
-  /** The flow registry as the local API sees it: each change goes to every thread's copy. */
+  /** The flow registry as the local API sees it: each change goes to every thread's copy, in force when every worker said so. */
   registry(): FlowRegistry {
-    const send = (change: FlowChange) => {
+    const send = async (change: FlowChange) => {
       this.core?.flow(change);
-      for (const w of this.workers) w.postMessage({ op: "flow", change });
+      await Promise.all(this.workers.map((w) => ask(w, "flow", { change })));
     };
     return { set: (flow, ctx, ttlMs = 30_000) => send({ op: "set", flow, ctx, ttlMs }), delete: (flow) => send({ op: "delete", flow }) };
   }
@@ -159,11 +159,11 @@ function startWorker(start: CoreStart): Promise<Worker> {
 }
 
 let asked = 0;
-function ask<T>(w: Worker, op: string): Promise<T> {
+function ask<T>(w: Worker, op: string, more: object = {}): Promise<T> {
   const id = ++asked;
   return new Promise((resolve) => {
     const on = (m: { id?: number; result?: T }) => m.id === id && (w.off("message", on), resolve(m.result as T));
     w.on("message", on);
-    w.postMessage({ op, id });
+    w.postMessage({ ...more, op, id });
   });
 }

@@ -84,4 +84,29 @@ describe("FlowContexts", () => {
     assert.deepEqual(answers.trim().split("\n").map((l) => JSON.parse(l)), [{ ok: true }, { ok: false, error: "traceparent is not a valid W3C traceparent" }, { ok: false, error: "flow.src and flow.dst must be IPv6 addresses" }]);
     assert.equal(c.get(flow)?.spanId, "00f067aa0ba902b7");
   });
+
+  it("answers each request once the registry says the change is in force (every worker), in order", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ioam-ctx-"));
+    const applied: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const registry = { set: async () => (await gate, void applied.push("set")), delete: () => void applied.push("delete") };
+    const server = serveFlowContexts(join(dir, "ctx.sock"), registry);
+    await new Promise((r) => server.once("listening", r));
+    const sock = connect(join(dir, "ctx.sock"));
+    const flow = { src: "2001:db8::1", dst: "2001:db8::2", protocol: 17, sport: 1, dport: 2 };
+    let got = "";
+    sock.on("data", (d: Buffer) => (got += d));
+    sock.write(JSON.stringify({ op: "set", flow, traceparent: TP }) + "\n" + JSON.stringify({ op: "delete", flow }) + "\n");
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(got, "", "no answer before the change is in force");
+    assert.deepEqual(applied, [], "the delete waits for the set before it");
+    release();
+    for (const t = Date.now(); got.split("\n").length < 3 && Date.now() - t < 2000; ) await new Promise((r) => setTimeout(r, 10));
+    sock.end();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual(applied, ["set", "delete"]);
+    assert.deepEqual(got.trim().split("\n").map((l) => JSON.parse(l)), [{ ok: true }, { ok: true }]);
+  });
 });

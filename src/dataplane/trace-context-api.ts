@@ -68,10 +68,13 @@ export interface Snapshot {
   data: Uint8Array;
 }
 
-/** What the local API changes: a flow's context set (for ttlMs) or deleted. */
+/**
+ * What the local API changes: a flow's context set (for ttlMs) or deleted. A promise resolves
+ * once the change is in force everywhere (every worker thread): the API answers only then.
+ */
 export interface FlowRegistry {
-  set(flow: FlowKey, ctx: TraceContext, ttlMs?: number): void;
-  delete(flow: FlowKey): void;
+  set(flow: FlowKey, ctx: TraceContext, ttlMs?: number): void | Promise<void>;
+  delete(flow: FlowKey): void | Promise<void>;
 }
 
 /** One change of the registry, as the daemon's main thread sends it to each worker (plain data). */
@@ -158,7 +161,8 @@ export class FlowContexts implements FlowRegistry {
 
 /**
  * Serves the local API on a unix stream socket (mode 0660): one JSON request per line, one
- * JSON answer per line.
+ * JSON answer per line, in order, each once the change is in force (a packet the application
+ * sends after the answer carries the context).
  *   {"op":"set","flow":{"src","dst","protocol","sport","dport"},"traceparent":"00-…-…-01","ttlMs":30000}
  *   {"op":"delete","flow":{…}}
  * Answers {"ok":true} or {"ok":false,"error":"…"}.
@@ -167,10 +171,11 @@ export function serveFlowContexts(path: string, contexts: FlowRegistry): Server 
   if (existsSync(path) && lstatSync(path).isSocket()) unlinkSync(path);
   const server = createServer((c) => {
     let rest = "";
+    let answered: Promise<unknown> = Promise.resolve();
     c.setEncoding("utf8").on("data", (s: string) => {
       const lines = (rest + s).split("\n");
       rest = lines.pop()!;
-      for (const l of lines) if (l.trim()) c.write(JSON.stringify(answer(l, contexts)) + "\n");
+      for (const l of lines) if (l.trim()) answered = answered.then(() => answer(l, contexts)).catch((e: Error) => ({ ok: false, error: e.message })).then((a) => c.writable && c.write(JSON.stringify(a) + "\n"));
     });
     c.on("error", () => c.destroy());
   });
@@ -186,7 +191,7 @@ export async function listenFlowContexts(path: string, contexts: FlowRegistry): 
   return server;
 }
 
-function answer(line: string, contexts: FlowRegistry): { ok: boolean; error?: string } {
+async function answer(line: string, contexts: FlowRegistry): Promise<{ ok: boolean; error?: string }> {
   let r: { op?: unknown; flow?: Partial<FlowKey>; traceparent?: unknown; ttlMs?: unknown };
   try {
     r = JSON.parse(line) as typeof r;
@@ -197,10 +202,10 @@ function answer(line: string, contexts: FlowRegistry): { ok: boolean; error?: st
   if (!f || typeof f.src !== "string" || typeof f.dst !== "string" || ![f.protocol, f.sport, f.dport].every((x) => Number.isInteger(x))) return { ok: false, error: "flow needs src, dst, protocol, sport, dport" };
   const flow = f as FlowKey;
   if (!parseIpv6Address(flow.src) || !parseIpv6Address(flow.dst)) return { ok: false, error: "flow.src and flow.dst must be IPv6 addresses" };
-  if (r.op === "delete") return (contexts.delete(flow), { ok: true });
+  if (r.op === "delete") return (await contexts.delete(flow), { ok: true });
   if (r.op !== "set") return { ok: false, error: `unknown op ${JSON.stringify(r.op)} (set, delete)` };
   const ctx = typeof r.traceparent === "string" ? parseTraceparent(r.traceparent) : undefined;
   if (!ctx) return { ok: false, error: "traceparent is not a valid W3C traceparent" };
-  contexts.set(flow, ctx, typeof r.ttlMs === "number" && r.ttlMs > 0 ? r.ttlMs : 30_000);
+  await contexts.set(flow, ctx, typeof r.ttlMs === "number" && r.ttlMs > 0 ? r.ttlMs : 30_000);
   return { ok: true };
 }

@@ -6,8 +6,9 @@
 //        request, child of the request's traceparent; "ready" on stderr; SIGTERM flushes, exits
 //   { "mode": "http", "url": "http://[…]:8080/", "otlp": SOCK }   one GET in a CLIENT span, its
 //        context sent as traceparent (W3C Trace Context §3.2)
-//   { "mode": "udp", "dst": ADDR, "port": P, "count": N, "api": SOCK, "otlp": SOCK }   N
-//        datagrams in a PRODUCER span, the flow registered first on the data plane's local API
+//   { "mode": "udp", "dsts": [ADDR…], "port": P, "count": N, "api": SOCK, "otlp": SOCK }   N
+//        datagrams to each ADDR in one PRODUCER span, each flow registered first on the data
+//        plane's local API
 // The clients print {"traceId","spanId","status"?,"sport"?} on stdout.
 
 import { Agent, createServer, request } from "node:http";
@@ -24,7 +25,7 @@ interface Config {
   otlp: string;
   port?: number;
   url?: string;
-  dst?: string;
+  dsts?: string[];
   count?: number;
   api?: string;
 }
@@ -91,26 +92,30 @@ async function sourceTowards(dst: string, port: number): Promise<string> {
 }
 
 /**
- * Datagrams from an unconnected socket (a connected one fails its next send once the peer's
- * port unreachable arrives), bound to the selected source so that the flow is known before
- * the first datagram.
+ * One flow: datagrams from an unconnected socket (a connected one fails its next send once the
+ * peer's port unreachable arrives), bound to the selected source so that the flow is known
+ * before the first datagram; registered first.
  */
-async function udpClient(): Promise<void> {
-  const p = provider("xl-udp");
-  const span = p.getTracer("xl-app").startSpan("send datagrams", { kind: SpanKind.PRODUCER });
-  const src = await sourceTowards(config.dst!, config.port!);
+async function udpFlow(dst: string, ctx: Context): Promise<void> {
+  const src = await sourceTowards(dst, config.port!);
   const bound = createSocket("udp6");
   await new Promise<void>((r) => bound.bind(0, src, r));
   const local = bound.address();
-  const answer = await register({ src: local.address, dst: config.dst, protocol: 17, sport: local.port, dport: config.port }, trace.setSpan(ROOT_CONTEXT, span));
+  const answer = await register({ src: local.address, dst, protocol: 17, sport: local.port, dport: config.port }, ctx);
   if (!answer.ok) throw new Error(`local API refused: ${answer.error}`);
   for (let i = 0; i < config.count!; i++) {
-    await new Promise<void>((resolve, reject) => bound.send(Buffer.from(`datagram ${i}`), config.port!, config.dst!, (e) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) => bound.send(Buffer.from(`datagram ${i}`), config.port!, dst, (e) => (e ? reject(e) : resolve())));
   }
   bound.close();
+}
+
+async function udpClient(): Promise<void> {
+  const p = provider("xl-udp");
+  const span = p.getTracer("xl-app").startSpan("send datagrams", { kind: SpanKind.PRODUCER });
+  for (const dst of config.dsts!) await udpFlow(dst, trace.setSpan(ROOT_CONTEXT, span));
   span.end();
   await p.forceFlush();
-  print(span.spanContext(), { sport: local.port });
+  print(span.spanContext(), {});
 }
 
 function print(c: { traceId: string; spanId: string }, more: object): void {

@@ -8,7 +8,8 @@
 //   - HTTP: the client's traceparent, read by h1's data plane from the request packet, puts one
 //     "ioam journey" (child of the client span) with one hop span per node h1 → r1 → r2 → r4
 //     into the client's trace, beside the server's span;
-//   - local API: UDP datagrams of a flow registered on h1's unix socket land in that trace;
+//   - local API: UDP datagrams of flows registered on h1's unix socket land in the sender's
+//     trace, on both of h1's workers;
 //   - the id travels in the packet: a test-only NFQUEUE consumer at r2 rewrites the snapshot's
 //     trace id in flight, and the hop spans follow it (not the client's trace).
 
@@ -156,16 +157,20 @@ describe("cross-layer telemetry: the application's trace holds the IOAM hops (ex
     assert.ok((JSON.parse(stats.out) as { counters: { trace_context_http: number } }).counters.trace_context_http >= 1);
   });
 
-  it("local API: datagrams of a flow registered on h1's unix socket join the application's trace, one journey each", async () => {
-    const n = 5;
-    const c = await client(lab, { mode: "udp", dst: H2, port: 9999, count: n, api: apiSocket, otlp: rx.socket });
-    const spans = await spansOf(rx.spans, c.traceId, (s) => journeysUnder(s, c.spanId).length >= n);
+  it("local API: datagrams of flows registered on h1's unix socket join the application's trace, one journey each, whichever worker takes them", async () => {
+    // --queue-balance spreads by address pair only (hash_v6, include/net/netfilter/nf_queue.h):
+    // eight destinations put flows on both workers (all on one: 2^-7 per run).
+    const dsts = Array.from({ length: 8 }, (_, i) => `fd00:20::${(0x10 + i).toString(16)}`);
+    for (const a of dsts) assert.equal(spawnSync("ip", ["-n", `ioamkit.${lab}.h2`, "-6", "addr", "add", `${a}/48`, "dev", "eth1", "nodad"]).status, 0, a);
+    const n = 3;
+    const c = await client(lab, { mode: "udp", dsts, port: 9999, count: n, api: apiSocket, otlp: rx.socket });
+    const spans = await spansOf(rx.spans, c.traceId, (s) => journeysUnder(s, c.spanId).length >= n * dsts.length);
     const journeys = journeysUnder(spans, c.spanId);
-    assert.equal(journeys.length, n);
+    assert.equal(journeys.length, n * dsts.length, "every datagram of every flow carried the context");
     for (const j of journeys) assert.deepEqual(j.ids, PATH_IDS);
     assert.equal(spans.find((s) => s.spanId === c.spanId)?.kind, "SPAN_KIND_PRODUCER");
     const stats = JSON.parse(ioam("node", "stats", "--netns", `ioamkit.${lab}.h1`, "--json").out) as { counters: { trace_context_registered: number } };
-    assert.ok(stats.counters.trace_context_registered >= n, JSON.stringify(stats.counters));
+    assert.ok(stats.counters.trace_context_registered >= n * dsts.length, JSON.stringify(stats.counters));
   });
 
   it("the id travels in the packet: rewritten in flight at r2, the hop spans land in the rewritten trace, not the client's", async () => {
