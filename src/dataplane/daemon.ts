@@ -6,6 +6,7 @@
 // (no packet is queued any more), the queue drained, sockets closed, sysctls restored.
 
 import { readFileSync } from "node:fs";
+import type { Server } from "node:net";
 import { ConfigError, IoamError } from "../errors.js";
 import { type DataplaneSpec } from "../linux/apply/dataplane-spec.js";
 import { type DesiredState, parseApplyDocument } from "../linux/apply/document.js";
@@ -26,6 +27,7 @@ import { Plane } from "./plane.js";
 import { kernelSelfTestCached } from "./selftest-cache.js";
 import { type NodeRunState, controlPath, netnsInode, removeState, writeState } from "./state-file.js";
 import { roleNotes } from "./role-notes.js";
+import { listenFlowContexts } from "./trace-context-api.js";
 
 export interface NodeRunOptions {
   file: string;
@@ -42,6 +44,8 @@ export class NodeDaemon {
   private readonly state: NodeRunState;
   private plane: Plane | undefined;
   private control: ControlServers | undefined;
+  /** The trace-context local API (docs/cross-layer.md), when dataplane.traceContext.socket is set. */
+  private flowApi: Server | undefined;
   private rules: InstalledQueueRules | undefined;
   private ruleList: QueueRule[] = [];
   private rulePacketsBase = 0;
@@ -89,6 +93,7 @@ export class NodeDaemon {
     const input = setupInputOf(this.spec, state, this.netns, kernel);
     const owned = ownsIngresses(this.spec) ? ingressesToOwn(state) : [];
     this.plane = await Plane.open(input, { queue: this.spec.queue, workers: this.spec.workers, failOpen: this.spec.failure === "open", sinkPath: this.o.sink });
+    await this.serveTraceContexts();
     this.take(owned, state);
     await this.installRules();
     this.control = await startControl(controlPath(), this.o.metrics, () => this.stats());
@@ -96,6 +101,18 @@ export class NodeDaemon {
     this.refresh = setInterval(() => void this.queue(() => this.refreshFacts()).catch((e: Error) => this.o.log(`refreshing routes failed, keeping the last ones: ${e.message}`)), REFRESH_MS);
     this.refresh.unref();
     for (const n of roleNotes(this.spec, input.facts)) this.o.log(`note: ${n}`);
+  }
+
+  /** The local API of dataplane.traceContext.socket: registrations go to every worker's registry. */
+  private async serveTraceContexts(): Promise<void> {
+    const tc = this.spec.traceContext;
+    if (!tc?.socket) return;
+    try {
+      this.flowApi = await listenFlowContexts(tc.socket, this.plane!.registry());
+    } catch (e) {
+      throw new IoamError("IO", `${tc.where}: dataplane.traceContext.socket: cannot listen on ${tc.socket}: ${(e as Error).message}`);
+    }
+    this.o.log(`trace contexts: local API on ${tc.socket}`);
   }
 
   /** Takes over `devs` (ioam6_enabled=0, recorded first); `state` holds their configured values. */
@@ -167,7 +184,9 @@ export class NodeDaemon {
     for (const k of ["queue", "workers", "failure"] as const) {
       if (next[k] !== this.spec[k]) this.o.log(`reload: dataplane.${k} changes only with a restart; keeping ${this.spec[k]}`);
     }
-    const spec: DataplaneSpec = { ...next, queue: this.spec.queue, workers: this.spec.workers, failure: this.spec.failure };
+    if (traceContextKey(next) !== traceContextKey(this.spec)) this.o.log("reload: dataplane.traceContext changes only with a restart; keeping the running one");
+    const { traceContext: _, ...rest } = next;
+    const spec: DataplaneSpec = { ...rest, queue: this.spec.queue, workers: this.spec.workers, failure: this.spec.failure, ...traceContextOf(this.spec) };
     const kernel = await readKernelFacts(spec);
     const { state, applied } = await applyKernelPart(doc, this.owned);
     const input = setupInputOf(spec, state, this.netns, kernel);
@@ -198,6 +217,7 @@ export class NodeDaemon {
       role: { encapPolicies: this.spec.encap.length, decap: this.spec.decap.length, transit: this.spec.transit, ownedIngresses: [...this.owned.keys()], failure: this.spec.failure, workers: this.spec.workers, queues },
       counters, timestampSource: timestampSource(counters), latencyUs, queue, rulePackets, bypassed: Math.max(0, rulePackets - queue.received),
       sink: { path: this.o.sink ?? null, records: counters.sink_records, dropped: counters.sink_dropped },
+      traceContext: this.spec.traceContext ? { socket: this.spec.traceContext.socket ?? null } : null,
       notes: roleNotes(this.spec, undefined),
     };
   }
@@ -224,11 +244,18 @@ export class NodeDaemon {
     await step("closing the queue", () => this.plane?.close());
     problems.push(...restoreSysctls(this.state.sysctls));
     await step("closing the control socket", () => this.control?.close());
+    await step("closing the trace-context socket", () => new Promise<void>((r) => (this.flowApi ? this.flowApi.close(() => r()) : r())));
     if (problems.length === 0) removeState();
     this.o.log(`stopped (${why}): ${problems.length ? `left in place, see ioam node cleanup: ${problems.join("; ")}` : "rules removed, sysctls restored"}`);
     return last;
   }
 }
+
+/** What a reload compares of traceContext: on or off, and its socket. */
+const traceContextKey = (s: DataplaneSpec): string | null => (s.traceContext ? (s.traceContext.socket ?? "") : null);
+
+/** The running spec's traceContext (kept across reloads), as spread into a spec. */
+const traceContextOf = (s: DataplaneSpec): Pick<DataplaneSpec, "traceContext"> => (s.traceContext ? { traceContext: s.traceContext } : {});
 
 /** Waits (≤ 1 s) until the kernel holds no packet for our queues: they still get their verdicts. */
 async function drain(spec: DataplaneSpec): Promise<void> {

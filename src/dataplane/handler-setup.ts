@@ -9,7 +9,8 @@ import type { DataplaneSpec } from "../linux/apply/dataplane-spec.js";
 import { withRandom } from "../linux/apply/dataplane-spec.js";
 import type { ForwardingFacts } from "../linux/forwarding-facts.js";
 import type { IoamState } from "../linux/ioam-state.js";
-import { type EncapSequences, Encapsulator } from "../node/encap.js";
+import { type EncapPacketFacts, type EncapPolicy, type EncapSequences, Encapsulator } from "../node/encap.js";
+import { OSS_BIT } from "../wire/ioam/trace-type.js";
 import { type NodeConfig, type NodeState, createNodeState } from "../node/state.js";
 import { parseIpv6Address } from "../wire/ipv6-address.js";
 import { RouteTable } from "./route-table.js";
@@ -19,7 +20,7 @@ export interface PolicyEntry {
   prefix: Uint8Array;
   len: number;
   enc: Encapsulator;
-  facts: { mtu?: number | undefined; tunnelSource?: string };
+  facts: { mtu?: number | undefined; tunnelSource?: string; opaqueFor?: EncapPacketFacts["opaqueFor"] };
   /** For encap/auto: the way to tundst (its MTU is what the grown packet must fit). */
   tunnel?: { mtu: number | undefined };
 }
@@ -68,14 +69,21 @@ const rnd = new BigUint64Array(1);
 /** POT's RND: 64 random bits per packet (the engine reduces them mod the prime). */
 const potRandom = (): bigint => (getRandomValues(rnd), rnd[0]!);
 
-/** Builds a setup; `sequences(i)` gives policy i's frequency/E2E/DEX counters (shared across workers). */
-export function buildSetup(input: SetupInput, sequences: (policy: number) => EncapSequences): HandlerSetup {
+/** Whether a policy writes this node's snapshot into a Pre-allocated Trace (trace type bit 22, RFC 9197 §4.4.2.13). */
+const writesSnapshot = (p: EncapPolicy): boolean => !!p.trace && p.trace.variant !== "incremental" && (p.trace.traceType & OSS_BIT) !== 0;
+
+/**
+ * Builds a setup; `sequences(i)` gives policy i's frequency/E2E/DEX counters (shared across
+ * workers); `opaqueFor`, when given, is the per-packet snapshot of the policies that write one.
+ */
+export function buildSetup(input: SetupInput, sequences: (policy: number) => EncapSequences, opaqueFor?: EncapPacketFacts["opaqueFor"]): HandlerSetup {
   const routes = new RouteTable(input.facts);
   const policies = input.spec.encap.map((p, i): PolicyEntry => {
     const enc = new Encapsulator(withRandom(p.policy, potRandom), sequences(i));
     const facts: PolicyEntry["facts"] = {};
     const source = input.tunnelSources[i];
     if (source !== undefined) facts.tunnelSource = source;
+    if (opaqueFor && writesSnapshot(enc.policy)) facts.opaqueFor = opaqueFor;
     const entry: PolicyEntry = { prefix: p.prefix.address, len: p.prefix.length, enc, facts };
     if (p.policy.mode !== "inline") entry.tunnel = { mtu: routes.mtu(routes.lookup(parseIpv6Address(p.policy.tundst!)!, 0)) };
     return entry;

@@ -52,6 +52,10 @@ export const COUNTERS = [
   "sink_dropped",
   "dex_exports",
   "handler_errors",
+  /** Encapsulated packets whose trace context came from the local API, an HTTP header, or nowhere (docs/cross-layer.md). */
+  "trace_context_registered",
+  "trace_context_http",
+  "trace_context_none",
   ...DROP_REASONS.map((r) => `drop_${r.replaceAll("-", "_")}` as const),
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];

@@ -22,6 +22,7 @@ import type { PacketPath, PathPacket } from "./packet-path.js";
 import { LOCAL_ROUTE, inPrefix } from "./route-table.js";
 import { type RecordOrigin, writeDecapRecord, writeDexRecord } from "./sink-record.js";
 import type { Sink } from "./sink.js";
+import type { FlowContexts } from "./trace-context-api.js";
 
 /** Counter of each way a packet goes unencapsulated (skipped-mtu: the engine counts it, encap_skipped_mtu). */
 const SKIP_COUNTER: Record<EncapOutcome, number> = {
@@ -30,7 +31,8 @@ const SKIP_COUNTER: Record<EncapOutcome, number> = {
 
 /** A mutable PacketContext: one per handler, rewritten for every packet. */
 interface Context {
-  stage: "prerouting";
+  /** prerouting (forwarded or arriving), or output (this host's own packets, queued at OUTPUT). */
+  stage: "prerouting" | "output";
   ingress: string | undefined;
   egress: string | undefined;
   rxTime: Timestamp | undefined;
@@ -41,6 +43,8 @@ export class NodeHandler {
   /** Engine counters (kept across reloads; copied into the shared region by syncCounters). */
   readonly engine: NodeCounters = newCounters();
   readonly encapCounters: EncapCounters = { encapInline: 0, encapOuter: 0, encap_skipped_mtu: 0 };
+  /** The trace contexts this thread's encap policies write (docs/cross-layer.md), when configured. */
+  traceContexts: FlowContexts | undefined;
   private readonly ctx: Context;
   private readonly rx: Timestamp = { sec: 0, nsec: 0 };
   private readonly hooks: TransitHooks;
@@ -91,13 +95,14 @@ export class NodeHandler {
     if (s.routes.oif(route) !== LOCAL_ROUTE) {
       for (const p of s.policies) if (inPrefix(b, o + 24, p.prefix, p.len)) return this.encap(pkt, p, route, hbh);
     }
-    if (hbh && s.ownsTransit) return this.transit(pkt, route);
+    if (hbh && s.ownsTransit && this.ctx.stage === "prerouting") return this.transit(pkt, route);
     this.pass(pkt);
   }
 
   /** Ingress, receive time (the kernel's, else the clock's per option), and its latency sample. */
   private context(pkt: PathPacket): void {
     const ctx = this.ctx;
+    ctx.stage = pkt.stage === "output" ? "output" : "prerouting";
     ctx.ingress = this.setup.routes.names[pkt.ingressIfindex];
     ctx.egress = undefined;
     if (pkt.hasTimestamp) {
@@ -131,7 +136,8 @@ export class NodeHandler {
     let at = pkt.offset;
     let len = pkt.length;
     let changed = false;
-    if (hbh && s.ownsTransit) {
+    // The kernel fills arriving Hop-by-Hop options only (ipv6_hop_ioam): not this host's own packets.
+    if (hbh && s.ownsTransit && this.ctx.stage === "prerouting") {
       this.ctx.egress = s.routes.egressName(route);
       const e = this.engine;
       const before = e.ioamFilled + e.ioamOverflowed + e.potUpdated;
@@ -234,5 +240,7 @@ export class NodeHandler {
     c[C.encap_outer] = this.encapCounters.encapOuter;
     c[C.sink_records] = this.sink.records;
     c[C.sink_dropped] = this.sink.dropped;
+    const t = this.traceContexts?.counts;
+    if (t) (c[C.trace_context_registered] = t.registered), (c[C.trace_context_http] = t.http), (c[C.trace_context_none] = t.none);
   }
 }

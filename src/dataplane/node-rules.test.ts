@@ -17,13 +17,14 @@ describe("nodeQueueRules()", () => {
       "-d 2001:db8:7::/48 -m ipv6header --header hop-by-hop --soft -j NFQUEUE --queue-num 0 --queue-bypass",
       "-d 2001:db8:3::/64 -j NFQUEUE --queue-num 0 --queue-bypass",
       "-i west -m ipv6header --header hop-by-hop --soft -j NFQUEUE --queue-num 0 --queue-bypass",
+      "-d 2001:db8:3::/64 -j NFQUEUE --queue-num 0 --queue-bypass",
     ]);
-    assert.ok(nodeQueueRules(s, []).every((r) => r.hook === "PREROUTING"));
+    assert.deepEqual(nodeQueueRules(s, []).map((r) => r.hook), ["PREROUTING", "PREROUTING", "PREROUTING", "OUTPUT"], "this host's own packets to a policy prefix at OUTPUT");
   });
 
   it("fail-closed leaves out the bypass; workers spread over a queue range", () => {
     const s = spec('  failure: closed\n  queue: 4\n  workers: 3\n  encap: ["2001:db8:3::/64 trace prealloc type 0x800000 ns 1 size 8"]\n');
-    assert.deepEqual(lines(s), ["-d 2001:db8:3::/64 -j NFQUEUE --queue-balance 4:6"]);
+    assert.deepEqual(lines(s), ["-d 2001:db8:3::/64 -j NFQUEUE --queue-balance 4:6", "-d 2001:db8:3::/64 -j NFQUEUE --queue-balance 4:6"]);
   });
 
   it("tells equal rule sets apart from changed ones (a reload reinstalls only on change)", () => {

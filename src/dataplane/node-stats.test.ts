@@ -11,7 +11,7 @@ const stats: NodeStats = {
   role: { encapPolicies: 1, decap: 1, transit: "kernel", ownedIngresses: ["west"], failure: "open", workers: 1, queues: "0" },
   counters, timestampSource: "kernel", latencyUs: { samples: 10, p50: 12.3, p99: 99.5 },
   queue: { received: 5, accepted: 1, dropped: 0, replaced: 4, padded: 0, tooLong: 0, passedUnchanged: 0, lost: 0 },
-  rulePackets: 8, bypassed: 3, sink: { path: null, records: 0, dropped: 0 }, notes: ["a note"],
+  rulePackets: 8, bypassed: 3, sink: { path: null, records: 0, dropped: 0 }, traceContext: { socket: "/run/ioamkit/h1.sock" }, notes: ["a note"],
 };
 
 describe("node stats output", () => {
@@ -29,6 +29,8 @@ describe("node stats output", () => {
     const lines = statsLines(stats).join("\n");
     assert.match(lines, /bypassed \(matched by the rules, never seen by the daemon\) 3 = rule packets 8 − seen 0/);
     assert.match(lines, /note: a note/);
+    assert.match(lines, new RegExp(`trace context \\(/run/ioamkit/h1\\.sock\\): registered ${counters.trace_context_registered}, http ${counters.trace_context_http}, none ${counters.trace_context_none}`));
+    assert.doesNotMatch(statsLines({ ...stats, traceContext: null }).join("\n"), /trace context/);
     assert.equal(timestampSource({ ...counters, ts_kernel: 0, ts_clock: 0 }), "none");
     assert.equal(timestampSource({ ...counters, ts_kernel: 0, ts_clock: 2 }), "clock");
     assert.equal(timestampSource({ ...counters, ts_kernel: 1, ts_clock: 2 }), "both");

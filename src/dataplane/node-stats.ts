@@ -27,6 +27,8 @@ export interface NodeStats {
   /** rulePackets − seen: went by uninstrumented (fail-open: queue full or daemon gone), or dropped (fail-closed). */
   bypassed: number;
   sink: { path: string | null; records: number; dropped: number };
+  /** Cross-layer telemetry (docs/cross-layer.md): on, with its local API's socket (null: HTTP headers only); null when off. */
+  traceContext: { socket: string | null } | null;
   notes: string[];
 }
 
@@ -69,6 +71,7 @@ export function statsLines(s: NodeStats): string[] {
     `  bypassed (matched by the rules, never seen by the daemon) ${s.bypassed} = rule packets ${s.rulePackets} − seen ${c.seen}`,
     `  timestamps: ${s.timestampSource} (kernel receive time ${c.ts_kernel}, daemon clock ${c.ts_clock}); latency receive → verdict ${lat}`,
     `  sink: ${s.sink.path ?? "none"}, ${s.sink.records} records, ${s.sink.dropped} dropped`,
+    ...(s.traceContext ? [`  trace context (${s.traceContext.socket ?? "HTTP headers only"}): registered ${c.trace_context_registered}, http ${c.trace_context_http}, none ${c.trace_context_none}`] : []),
     ...(drops.length ? [`  drops: ${drops.map(([r, n]) => `${r} ${n}`).join(", ")}`] : []),
     ...s.notes.map((n) => `  note: ${n}`),
   ];

@@ -2,7 +2,9 @@
 // main thread when there is one worker, else on worker threads (node-worker.ts), each bound to
 // its own queue of a --queue-balance range. Counters live in one SharedArrayBuffer (a region
 // per worker), encap sequences in another (one shared frequency counter per policy: k/n stays
-// exact however packets spread over workers).
+// exact however packets spread over workers). With a trace context (docs/cross-layer.md) each
+// thread keeps its own copy of the flow registry: the local API runs on the main thread, which
+// sends every change to every worker (registry()).
 
 import { Worker } from "node:worker_threads";
 import type { NfqueueOptions } from "../linux/nfqueue/options.js";
@@ -12,7 +14,11 @@ import { counterRegion, newCounterBuffer } from "./node-counters.js";
 import { NodeHandler } from "./node-handler.js";
 import { NfqueuePath } from "./nfqueue-path.js";
 import type { PacketPathStats } from "./packet-path.js";
+import type { EncapPacketFacts } from "../node/encap.js";
 import { Sink } from "./sink.js";
+import { type FlowChange, type FlowRegistry, FlowContexts, applyFlowChange } from "./trace-context-api.js";
+
+type OpaqueHook = NonNullable<EncapPacketFacts["opaqueFor"]>;
 
 /** How often the engine's counters are copied into the shared buffer. */
 const SYNC_MS = 100;
@@ -43,23 +49,34 @@ export class PlaneCore {
     private readonly handler: NodeHandler,
     private readonly sink: Sink,
     private readonly seq: SharedArrayBuffer,
+    /** This thread's copy of the flow registry and the snapshot hook it answers (with a trace context configured). */
+    private readonly contexts: FlowContexts | undefined,
+    private readonly opaqueFor: OpaqueHook | undefined,
   ) {
+    handler.traceContexts = contexts;
     this.timer = setInterval(() => handler.syncCounters(), SYNC_MS);
   }
 
   static async open(s: CoreStart): Promise<PlaneCore> {
     const sink = new Sink(s.sinkPath);
-    const setup = buildSetup(s.input, sharedSequences(s.sequences));
+    const contexts = s.input.spec.traceContext ? new FlowContexts() : undefined;
+    const opaqueFor: OpaqueHook | undefined = contexts && ((p) => contexts.snapshotFor(p));
+    const setup = buildSetup(s.input, sharedSequences(s.sequences), opaqueFor);
     const options: NfqueueOptions = { queues: [s.queue], failOpen: s.failOpen };
     let handler: NodeHandler | undefined;
     const path = await NfqueuePath.open(options, (p) => handler!.handle(p));
     handler = new NodeHandler(path, setup, counterRegion(s.counters, s.region), new RealtimeClock(), sink, !s.failOpen);
-    return new PlaneCore(path, handler, sink, s.sequences);
+    return new PlaneCore(path, handler, sink, s.sequences, contexts, opaqueFor);
   }
 
   /** A new configuration, in force from the next packet (JavaScript runs one packet at a time). */
   update(input: SetupInput, sequences: SharedArrayBuffer = this.seq): void {
-    this.handler.setup = buildSetup(input, sharedSequences(sequences));
+    this.handler.setup = buildSetup(input, sharedSequences(sequences), this.opaqueFor);
+  }
+
+  /** A change of the flow registry (from the local API); ignored without a trace context. */
+  flow(change: FlowChange): void {
+    if (this.contexts) applyFlowChange(this.contexts, change);
   }
 
   stats(): PacketPathStats {
@@ -109,6 +126,15 @@ export class Plane {
     for (const w of this.workers) w.postMessage({ op: "update", input, sequences: this.sequences });
   }
 
+  /** The flow registry as the local API sees it: each change goes to every thread's copy, in force when every worker said so. */
+  registry(): FlowRegistry {
+    const send = async (change: FlowChange) => {
+      this.core?.flow(change);
+      await Promise.all(this.workers.map((w) => ask(w, "flow", { change })));
+    };
+    return { set: (flow, ctx, ttlMs = 30_000) => send({ op: "set", flow, ctx, ttlMs }), delete: (flow) => send({ op: "delete", flow }) };
+  }
+
   /** The queue sockets' own counts, summed over workers. */
   async pathStats(): Promise<PacketPathStats> {
     if (this.core) return this.core.stats();
@@ -133,11 +159,11 @@ function startWorker(start: CoreStart): Promise<Worker> {
 }
 
 let asked = 0;
-function ask<T>(w: Worker, op: string): Promise<T> {
+function ask<T>(w: Worker, op: string, more: object = {}): Promise<T> {
   const id = ++asked;
   return new Promise((resolve) => {
     const on = (m: { id?: number; result?: T }) => m.id === id && (w.off("message", on), resolve(m.result as T));
     w.on("message", on);
-    w.postMessage({ op, id });
+    w.postMessage({ ...more, op, id });
   });
 }

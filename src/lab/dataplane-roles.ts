@@ -6,6 +6,7 @@
 //            "edge IFNAME"       IOAM leaving through IFNAME is removed (inline, domain edge)
 //   pot:     "profile NAME"      this node holds its key of the lab's POT profile NAME
 //   transit: "all"               the data plane also fills Pre-allocated Traces
+//   traceContext: { socket: P }  the node writes the application's trace context (docs/cross-layer.md)
 // A node with any of these runs the data plane, which also handles, in transit, the options
 // Linux does not (Incremental Trace, POT, DEX export). docs/lab.md says the same.
 

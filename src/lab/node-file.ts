@@ -78,7 +78,7 @@ function dataplanePart(t: Topology, node: LabNode): Record<string, unknown> | un
     if (section === "encap") encap.push(encapItem(item.text));
     else if (section === "decap" && words[0] === "tunnel") decap.push(...tunnelItems(node, words));
     else if (section === "decap" && words[0] === "edge") decap.push(...edgePrefixes(t, node, words[1]!));
-    else if (section === "transit" || section === "failure" || section === "queue" || section === "workers") out[section] = parse(item.text);
+    else if (["transit", "failure", "queue", "workers", "traceContext"].includes(section)) out[section] = parse(item.text);
   }
   for (const i of node.interfaces) if (i.edge && !node.roles.edges.some((e) => e.ifname === i.name)) decap.push(...edgePrefixes(t, node, i.name));
   // POT is updated in transit only on ingresses ioamkit owns (docs/dataplane.md): a node

@@ -237,3 +237,38 @@ describe("encapsulation into a caller's buffer (the data plane's path)", () => {
     assert.deepEqual(t.nodes.map((n) => n.nodeId), [2]);
   });
 });
+
+describe("encapsulation: a per-packet opaque snapshot (docs/cross-layer.md)", () => {
+  const snapshot = { schemaId: 0x696f6b, data: Uint8Array.from({ length: 28 }, (_, i) => i + 1) };
+  const node = (b: Uint8Array) => decodePacket(b).options.find((o) => o.kind === "trace");
+
+  it("writes the hook's schema and data in this node's entry instead of the namespace's schema, and hands the hook the original packet", () => {
+    for (const mode of ["inline", "encap"] as const) {
+      const seen: string[] = [];
+      const facts = { tunnelSource: "2001:db8:1::2", opaqueFor: (p: Uint8Array) => (seen.push(bytesToHex(p)), snapshot) };
+      const out = new Encapsulator(policy(mode, 0x800002, 4 + 32)).process(ping(), ALPHA, LOCAL, facts, counters()).packet;
+      assert.deepEqual(seen, [bytesToHex(ping())], mode);
+      const t = node(out);
+      assert.ok(t && t.kind === "trace");
+      assert.equal(t.nodes.length, 1);
+      assert.equal(t.nodes[0]!.nodeId, 1);
+      assert.equal(t.nodes[0]!.opaque?.schemaId, 0x696f6b);
+      assert.deepEqual([...t.nodes[0]!.opaque!.data], [...snapshot.data]);
+    }
+  });
+
+  it("writes exactly Linux's bytes when the hook answers undefined (the namespace's fixed schema)", () => {
+    for (const mode of ["inline", "encap"] as const) {
+      const plain = new Encapsulator(policy(mode, 0x800002, 4 + 40)).process(ping(), ALPHA, LOCAL, { tunnelSource: "2001:db8:1::2" }, counters()).packet;
+      const hooked = new Encapsulator(policy(mode, 0x800002, 4 + 40)).process(ping(), ALPHA, LOCAL, { tunnelSource: "2001:db8:1::2", opaqueFor: () => undefined }, counters()).packet;
+      assert.equal(bytesToHex(hooked), bytesToHex(plain), mode);
+      assert.equal(node(plain)!.kind === "trace" && node(plain)!.nodes[0]!.opaque?.schemaId, 777);
+    }
+  });
+
+  it("sets Overflow when the snapshot does not fit the pre-allocated room (RFC 9197 §4.4.2.13 counts it in the node's data)", () => {
+    const out = new Encapsulator(policy("inline", 0x800002, 4 + 28)).process(ping(), ALPHA, LOCAL, { opaqueFor: () => snapshot }, counters()).packet;
+    const t = node(out);
+    assert.ok(t && t.kind === "trace" && t.flags.overflow && t.nodes.length === 0);
+  });
+});

@@ -55,10 +55,26 @@ export interface EncapCounters {
   encap_skipped_mtu: number;
 }
 
-/** Per-packet facts beyond the PacketContext: the egress MTU and, without tunsrc, the source the kernel would select. */
+/** An Opaque State Snapshot (RFC 9197 §4.4.2.13): 24-bit schema id and its data (a multiple of 4 octets). */
+export interface OpaqueSnapshot {
+  schemaId: number;
+  data: Uint8Array;
+}
+
+/**
+ * Per-packet facts beyond the PacketContext: the egress MTU and, without tunsrc, the source the
+ * kernel would select; and, beyond Linux, where this node's own snapshot comes from.
+ */
 export interface EncapPacketFacts {
   mtu?: number;
   tunnelSource?: string;
+  /**
+   * This node's Opaque State Snapshot for the packet about to be instrumented (the original
+   * packet, before any IOAM is added): e.g. the application's trace context (docs/cross-layer.md).
+   * Undefined — or no hook — writes the namespace's fixed schema, as Linux does. Pre-allocated
+   * Traces only (an Incremental Trace's block is sized once per node).
+   */
+  opaqueFor?: (packet: Uint8Array) => OpaqueSnapshot | undefined;
 }
 
 
@@ -153,7 +169,8 @@ export class Encapsulator {
     const base = incremental ? 0 : at;
     if (inline) this.insertInline(p, start, length, to, base);
     else this.encapsulate(p, start, length, to, base, facts, forwarding);
-    this.fillOptions(to, base, node, ctx, forwarding);
+    const snapshot = incremental ? undefined : facts.opaqueFor?.(p.subarray(start, start + length));
+    this.fillOptions(to, base, node, ctx, forwarding, snapshot);
     if (incremental) out.set(incrementalInsert(to, IPV6.LENGTH + this.t.traceAt, node, incremental, ctx, forwarding).packet, at);
   }
 
@@ -182,10 +199,12 @@ export class Encapsulator {
   }
 
   /** The per-packet fields: this node's trace data, POT, E2E sequence and timestamps, DEX sequence. */
-  private fillOptions(out: Uint8Array, at: number, node: NodeState, ctx: PacketContext, forwarding: boolean): void {
+  private fillOptions(out: Uint8Array, at: number, node: NodeState, ctx: PacketContext, forwarding: boolean, snapshot: OpaqueSnapshot | undefined): void {
     const { trace, e2e, dex, pot } = this.policy;
     const base = at + IPV6.LENGTH;
-    const ns = trace && trace.variant !== "incremental" ? node.namespaces.get(trace.namespaceId) : undefined;
+    const known = trace && trace.variant !== "incremental" ? node.namespaces.get(trace.namespaceId) : undefined;
+    // This packet's own snapshot replaces the namespace's schema for this one fill.
+    const ns = known && snapshot ? { ...known, schema: { id: snapshot.schemaId, data: snapshot.data } } : known;
     const potKey = pot && node.pot.get(pot.namespaceId);
     if (pot && !potKey) throw new RangeError(`proof of transit for IOAM namespace ${pot.namespaceId}: this node has no key for it`);
     if (potKey) potIngress(out, base + this.t.potAt, pot!.random(), potKey);

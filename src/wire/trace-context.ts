@@ -23,12 +23,20 @@ export interface TraceContext {
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
+/** The value of a lowercase hex digit's character code. */
+const nibble = (c: number) => (c <= 0x39 ? c - 0x30 : c - 0x57);
+
+/** Writes the `n` octets of lowercase hex `h` at out[at] (per packet: no substring, no parseInt). */
+function writeHex(out: Uint8Array, at: number, h: string, n: number): void {
+  for (let i = 0; i < n; i++) out[at + i] = (nibble(h.charCodeAt(2 * i)) << 4) | nibble(h.charCodeAt(2 * i + 1));
+}
+
 /** The snapshot bytes for a context. */
 export function encodeTraceContext(c: TraceContext): Uint8Array {
   const out = new Uint8Array(TRACE_CONTEXT_LENGTH);
   out[1] = c.sampled ? 1 : 0;
-  for (let i = 0; i < 16; i++) out[4 + i] = parseInt(c.traceId.slice(2 * i, 2 * i + 2), 16);
-  for (let i = 0; i < 8; i++) out[20 + i] = parseInt(c.spanId.slice(2 * i, 2 * i + 2), 16);
+  writeHex(out, 4, c.traceId, 16);
+  writeHex(out, 20, c.spanId, 8);
   return out;
 }
 
@@ -59,17 +67,24 @@ export function parseTraceparent(v: string): TraceContext | undefined {
   return { traceId: m[2]!, spanId: m[3]!, sampled: (parseInt(m[4]!, 16) & 1) === 1 };
 }
 
+const LATIN1 = new TextDecoder("latin1");
+const REQUEST_LINE = /^[A-Z]+ \S+ HTTP\/1\.[01]\r\n/;
+/** A traceparent header line (field names are case-insensitive, RFC 9110 §5.1; optional whitespace around the value). */
+const TRACEPARENT_LINE = /\r\ntraceparent[ \t]*:[ \t]*([^\r\n]*)/i;
+
+/** Where the header block of `b` ends (its blank line), or b.length when it goes on. */
+function headerEnd(b: Uint8Array): number {
+  for (let i = 3; i < b.length; i++) if (b[i] === 0x0a && b[i - 1] === 0x0d && b[i - 2] === 0x0a && b[i - 3] === 0x0d) return i - 1;
+  return b.length;
+}
+
 /**
  * The traceparent header of a plaintext HTTP/1.x request at the start of a TCP payload, or
- * undefined (not a request, header absent or invalid). Reads at most the header block.
+ * undefined (not a request, header absent or invalid). Reads at most the header block (8 KiB).
  */
 export function traceparentFromHttp(payload: Uint8Array): TraceContext | undefined {
-  const head = new TextDecoder("latin1").decode(payload.subarray(0, Math.min(payload.length, 8192)));
-  if (!/^[A-Z]+ \S+ HTTP\/1\.[01]\r\n/.test(head)) return undefined;
-  const end = head.indexOf("\r\n\r\n");
-  for (const line of (end < 0 ? head : head.slice(0, end)).split("\r\n").slice(1)) {
-    const colon = line.indexOf(":");
-    if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === "traceparent") return parseTraceparent(line.slice(colon + 1));
-  }
-  return undefined;
+  const head = LATIN1.decode(payload.subarray(0, headerEnd(payload.subarray(0, 8192))));
+  if (!REQUEST_LINE.test(head)) return undefined;
+  const m = TRACEPARENT_LINE.exec(head);
+  return m ? parseTraceparent(m[1]!) : undefined;
 }

@@ -2,6 +2,9 @@
 // its behaviour given as JSON on the command line:
 //   { "queues": [3], "mode": "hoplimit" | "strip" | "accept" | "drop" | "none", "hopLimit": 200, "slowUs": 0,
 //     "unbind": false }   (unbind: bind, then unbind the queues again before saying ready)
+//   { "queues": [3], "mode": "retrace", "traceId": HEX }   the trace id of every ioamkit trace-context
+//     snapshot (header 0x07696f6b: 7 words of schema "iok", docs/cross-layer.md) replaced by
+//     traceId; packets without one accepted unchanged
 // "strip" removes a Hop-by-Hop header (as decapsulation does; the path pads what is too short);
 // "none" gives no verdict (the socket must accept unchanged). Prints "ready" on stderr once
 // the queues are bound, or one line "error: …" and exits 1; on SIGTERM prints its counters as
@@ -12,8 +15,9 @@ import type { PathPacket } from "../../src/dataplane/packet-path.js";
 
 interface Config {
   queues: number[];
-  mode: "hoplimit" | "strip" | "accept" | "drop" | "none";
+  mode: "hoplimit" | "strip" | "accept" | "drop" | "none" | "retrace";
   hopLimit?: number;
+  traceId?: string;
   slowUs?: number;
   unbind?: boolean;
 }
@@ -31,10 +35,22 @@ function handle(path: NfqueuePath, p: PathPacket): void {
   if (config.mode === "drop") return path.drop(p);
   if (config.mode === "none") return;
   if (config.mode === "strip") return strip(path, p);
+  if (config.mode === "retrace") return retrace(path, p, Buffer.from(config.traceId!, "hex"));
   const at = path.beginReplace(p, p.length);
   if (at < 0) return;
   path.out.set(p.bytes.subarray(p.offset, p.offset + p.length), at);
   path.out[at + 7] = config.hopLimit ?? 200;
+}
+
+const SNAPSHOT_HEADER = Buffer.from("07696f6b", "hex");
+
+/** Replaces the packet by itself with each trace-context snapshot's trace id (data octets 4–19) set to `traceId`. */
+function retrace(path: NfqueuePath, p: PathPacket, traceId: Buffer): void {
+  const packet = Buffer.from(p.bytes.subarray(p.offset, p.offset + p.length));
+  let at = packet.indexOf(SNAPSHOT_HEADER);
+  if (at < 0) return path.accept(p);
+  for (; at >= 0; at = packet.indexOf(SNAPSHOT_HEADER, at + 4)) traceId.copy(packet, at + 4 + 4);
+  path.replace(p, packet, 0, packet.length);
 }
 
 /** Replaces the packet by itself without its Hop-by-Hop header (Next Header and Payload Length fixed). */

@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../../src/errors.js";
+import { parseApplyDocument } from "../../src/linux/apply/document.js";
 import { parseTopology } from "../../src/lab/load.js";
+import { nodeApplyFile } from "../../src/lab/node-file.js";
 import { formatPrefix } from "../../src/lab/prefix.js";
 import { pathTo } from "../../src/lab/routing.js";
 import { CORE_MTU, EDGE_MTU } from "../../src/lab/topology.js";
@@ -152,5 +154,20 @@ describe("parseTopology() refuses bad input, naming file:line", () => {
     refused(text, new RegExp(`^bad\\.yaml:${lineOf(text, "${NOPE}")}: \\$\\{NOPE\\} has no value`));
     refused(DIAMOND.replace("mode ${MODE:=encap} tundst fd00:24::2", "mode sideways tundst fd00:24::2"), /^bad\.yaml:\d+: topology\.nodes\.r1\.ioam\.dataplane\.encap\[0\]: mode "sideways"/);
     refused(DIAMOND.replace('decap: ["tunnel fd00:12::1"]', 'decap: ["somewhere"]'), /^bad\.yaml:\d+: topology\.nodes\.r1\.ioam\.dataplane\.decap\[0\]: expected "tunnel/);
+  });
+});
+
+describe("examples/cross-layer.yaml: a host that encapsulates with the trace context", () => {
+  const text = readFileSync(join(ROOT, "examples", "cross-layer.yaml"), "utf8");
+
+  it("gives h1's node file traceContext and workers as ioam node run reads them, and the policy room for the context", () => {
+    const t = parseTopology(text, "cross-layer.yaml", { vars: { SOCKET: "/run/ioamkit/x-h1.sock", WORKERS: "2" } });
+    const h1 = t.nodes.get("h1")!;
+    assert.equal(h1.kind, "host");
+    assert.equal(h1.roles?.encap.length, 1);
+    const file = nodeApplyFile(t, h1)!;
+    const spec = parseApplyDocument(file, "h1.ioam.yaml").dataplaneSpec;
+    assert.deepEqual([spec.traceContext?.socket, spec.workers, spec.encap[0]!.policy.trace?.traceType, spec.encap[0]!.policy.trace?.size], ["/run/ioamkit/x-h1.sock", 2, 0xf00002, 108]);
+    assert.equal(parseApplyDocument(nodeApplyFile(t, t.nodes.get("r4")!)!, "r4.ioam.yaml").dataplaneSpec.traceContext, undefined);
   });
 });

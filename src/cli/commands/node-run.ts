@@ -43,6 +43,8 @@ DEX, incremental traces), decapsulation ('tunnel ADDR' ends tunnels, 'edge PREFI
 inline IOAM leaving the domain) with the IOAM data written to --sink as NDJSON records (a file,
 or a unix socket a collector listens on; format in docs/dataplane.md), and transit for what the
 kernel does not do ('transit: all'). Fail-open by default ('failure: closed' drops instead).
+'traceContext: { socket: PATH }' writes the application's W3C trace context in this node's
+snapshot, from flows registered on PATH or plaintext HTTP traceparent headers (docs/cross-layer.md).
 It runs until SIGTERM/SIGINT, then removes its rules and restores every sysctl it changed;
 SIGHUP reloads FILE without losing packets (kill -HUP $(jq .pid /run/ioamkit/NETNS/node.json)).
 Needs root. A file for r1:

@@ -43,6 +43,11 @@ describe("the dataplane section", () => {
     assert.deepEqual([s.transit, s.failure, s.queue, s.workers, s.encap[0]!.policy.mode, s.encap[0]!.policy.freqN], ["kernel", "open", 0, 1, "inline", 1]);
   });
 
+  it("reads traceContext: the local API's socket, with a policy able to carry the context", () => {
+    const s = parseApplyDocument('version: 1\ndataplane:\n  traceContext: { socket: /run/ioamkit/h1.sock }\n  encap: ["2001:db8::/64 trace prealloc type 0x800002 ns 1 size 60"]\n', "n.yaml").dataplaneSpec;
+    assert.deepEqual(s.traceContext, { socket: "/run/ioamkit/h1.sock", where: "n.yaml:3" });
+  });
+
   const bad: Array<[string, RegExp]> = [
     ['encap: ["2001:db8::/64"]', /n\.yaml:3: dataplane\.encap\[0\]: no IOAM option/],
     ['encap: ["nonsense trace prealloc type 0x800000 ns 1 size 8"]', /n\.yaml:3: dataplane\.encap\[0\]: "nonsense" is not an IPv6 prefix/],
@@ -66,6 +71,11 @@ describe("the dataplane section", () => {
     ["features: [teleport]", /dataplane\.features: expected one of incremental, dex/],
     ["pot:\n    5: { prime: 7 }", /dataplane\.pot\.5\.share: required/],
     ["e2e: []", /n\.yaml:3: dataplane\.e2e: unknown key/],
+    ['traceContext: { socket: /run/x.sock }\n  encap: ["2001:db8::/64 trace prealloc type 0x800000 ns 1 size 8"]', /n\.yaml:3: dataplane\.traceContext: no encap policy can carry the context: .*bit 22/],
+    ['traceContext: {}\n  encap: ["2001:db8::/64 trace prealloc type 0x800002 ns 1 size 24"]', /n\.yaml:4: dataplane\.encap\[0\]: size 24 leaves no room for this node's entry with the trace context \(36 octets/],
+    ['traceContext: { socket: run/x.sock }', /n\.yaml:3: dataplane\.traceContext\.socket: expected an absolute path/],
+    ['traceContext: { sock: /run/x.sock }', /n\.yaml:3: dataplane\.traceContext\.sock: unknown key \(known: socket\)/],
+    ['traceContext: /run/x.sock', /n\.yaml:3: dataplane\.traceContext: expected a mapping/],
   ];
   for (const [section, message] of bad) {
     it(`refuses ${section.split("\n")[0]} naming file:line`, () => {

@@ -9,7 +9,9 @@ import { ConfigError } from "../../errors.js";
 import { type EncapPolicy, Encapsulator } from "../../node/encap.js";
 import type { PotNodeKey, PotVerifierKey } from "../../node/pot.js";
 import type { OptionSpec } from "../../wire/build.js";
+import { OSS_BIT, nodeLenOf } from "../../wire/ioam/trace-type.js";
 import { formatIpv6Address, parseIpv6Address } from "../../wire/ipv6-address.js";
+import { TRACE_CONTEXT_LENGTH } from "../../wire/trace-context.js";
 import { type RoutePrefix, parseRoutePrefix } from "../route-spec.js";
 import { type Ioam6Encap, ioam6EncapProblems } from "../rtnetlink/ioam6-encap.js";
 import { readEncapWords } from "./encap-words.js";
@@ -41,9 +43,15 @@ export interface DataplaneSpec {
   /** First NFQUEUE queue number; workers use queue … queue + workers − 1. */
   queue: number;
   workers: number;
+  /**
+   * Cross-layer telemetry (docs/cross-layer.md): this node writes the application's trace context
+   * as its snapshot — from a flow registered on `socket` (the local API), else from a plaintext
+   * HTTP request's traceparent.
+   */
+  traceContext?: { socket?: string; where: string };
 }
 
-export const DATAPLANE_KEYS = ["encap", "decap", "transit", "features", "pot", "failure", "queue", "workers"] as const;
+export const DATAPLANE_KEYS = ["encap", "decap", "transit", "features", "pot", "failure", "queue", "workers", "traceContext"] as const;
 const FEATURES = { incremental: "incremental", dex: "dexExport" } as const;
 export const MAX_WORKERS = 8;
 
@@ -71,6 +79,7 @@ export function readDataplaneKey(r: YamlReader, spec: DataplaneSpec, key: string
   else if (key === "workers") spec.workers = r.num(v, path, MAX_WORKERS) || r.fail(v, path, `expected 1 to ${MAX_WORKERS} worker threads`);
   else if (key === "features") for (const n of listItems(v)) spec.features[FEATURES[oneOf(r, n, path, Object.keys(FEATURES) as Array<keyof typeof FEATURES>)]] = true;
   else if (key === "pot") spec.pot = readPotKeys(r, v, path);
+  else if (key === "traceContext") spec.traceContext = readTraceContext(r, v, path);
   else r.fail(keyNode, path, `unknown key (known: ${DATAPLANE_KEYS.join(", ")})`);
 }
 
@@ -80,8 +89,36 @@ function oneOf<T extends string>(r: YamlReader, v: Node | null, path: string, al
   return t as T;
 }
 
-/** Checks what only the whole section can tell: POT keys for policies that carry POT, one policy per prefix. */
+/** `traceContext: { socket: PATH }` (or an empty mapping: HTTP headers only). */
+function readTraceContext(r: YamlReader, v: Node | null, path: string): NonNullable<DataplaneSpec["traceContext"]> {
+  const out: NonNullable<DataplaneSpec["traceContext"]> = { where: r.at(v) };
+  for (const [key, x] of r.entries(r.map(v, path), path, ["socket"])) {
+    const socket = r.text(x, `${path}.${key}`);
+    if (!socket.startsWith("/")) r.fail(x, `${path}.${key}`, `expected an absolute path for the unix socket, got "${socket}"`);
+    out.socket = socket;
+  }
+  return out;
+}
+
+/**
+ * traceContext needs a policy whose Pre-allocated Trace has bit 22 (Opaque State Snapshot,
+ * RFC 9197 §4.4.2.13) and room for this node's entry with the 28-octet context (docs/cross-layer.md).
+ */
+function checkTraceContext(spec: DataplaneSpec): void {
+  const tc = spec.traceContext;
+  if (!tc) return;
+  const carrying = spec.encap.filter((p) => p.policy.trace && p.policy.trace.variant !== "incremental" && p.policy.trace.traceType & OSS_BIT);
+  if (carrying.length === 0) throw new ConfigError(`${tc.where}: dataplane.traceContext`, "no encap policy can carry the context: one needs trace prealloc with bit 22 (opaque state snapshot) in its type, e.g. type 0xf00002");
+  for (const p of carrying) {
+    const t = p.policy.trace!;
+    const need = 4 * nodeLenOf(t.traceType) + 4 + TRACE_CONTEXT_LENGTH;
+    if (t.size < need) throw new ConfigError(`${p.where}: ${p.path}`, `size ${t.size} leaves no room for this node's entry with the trace context (${need} octets: node data, snapshot header, ${TRACE_CONTEXT_LENGTH} octets of context); add the other nodes' entries too`);
+  }
+}
+
+/** Checks what only the whole section can tell: POT keys for policies that carry POT, one policy per prefix, room for a trace context. */
 export function checkDataplane(spec: DataplaneSpec): void {
+  checkTraceContext(spec);
   const keys = new Set(spec.pot.map((p) => p.namespaceId));
   const seen = new Set<string>();
   for (const p of spec.encap) {
