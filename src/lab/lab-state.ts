@@ -28,7 +28,7 @@ export interface DaemonState {
   file: string;
   sink: string;
   log: string;
-  /** "running" once started (status checks the pid). */
+  /** "running" once started; `ioam lab status` says "exited" when the pid is gone (pid.ts). */
   status: string;
 }
 

@@ -4,13 +4,14 @@
 // Up and down times are printed, not asserted.
 
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { labDir, readLabState } from "../../src/lab/lab-state.js";
+import { isAlive } from "../../src/lab/pid.js";
 import { rootSkip, runIoam } from "../harness/netns.js";
 
 const skip = rootSkip();
@@ -62,6 +63,12 @@ describe("ioam lab (real namespaces)", { skip }, () => {
     assert.equal(status[0]!.nodes.find((n) => n.node === "r1")!.daemon!.status, "running");
     assert.equal(ioam("lab", "exec", lab, "r2", "--", "sysctl", "-n", "net.ipv6.ioam6_id").out.trim(), "2");
     assert.match(ioam("lab", "exec", lab, "r1", "--", "ip6tables-save", "-t", "raw").out, /-A PREROUTING -i eth1 -j IOAMLAB-EDGE-IN/);
+    const r4 = readLabState(lab)!.nodes.r4!.daemon!.pid!;
+    process.kill(-r4, "SIGKILL"); // a data plane that dies: status says so, down still cleans its rules
+    for (let t = Date.now(); isAlive(r4) && Date.now() - t < 5000; ) spawnSync("sleep", ["0.1"]);
+    const later = JSON.parse(ioam("lab", "status", lab, "--json").out) as Array<{ nodes: Array<{ node: string; daemon?: { status: string } }> }>;
+    assert.equal(later[0]!.nodes.find((n) => n.node === "r4")!.daemon!.status, "exited (see its log)");
+    assert.equal(later[0]!.nodes.find((n) => n.node === "r1")!.daemon!.status, "running");
     const down = timed("diamond lab down", () => ioam("lab", "down", DIAMOND_FILE, "--name", lab));
     assert.equal(down.code, 0, down.err);
     assert.deepEqual(labNamespaces(lab), []);

@@ -8,6 +8,7 @@ import { IoamError, UsageError } from "../../errors.js";
 import { Emulation } from "../../lab/emulation.js";
 import { fileDigest, listLabs, readLabState } from "../../lab/lab-state.js";
 import { loadTopology } from "../../lab/load.js";
+import { liveStatus } from "../../lab/pid.js";
 import { labDown, labUp } from "../../lab/netns-lab.js";
 import { buildProbes } from "../../lab/probes.js";
 import { traceReal } from "../../lab/real-trace.js";
@@ -105,7 +106,13 @@ function status(a: Parsed, args: string[]): number {
   const labs = names.map((name) => {
     const s = readLabState(name);
     if (!s) throw new IoamError("BAD_CONFIG", `no lab named ${name} is up (labs: ${listLabs().join(", ") || "none"})`);
-    const nodes = Object.entries(s.nodes).map(([node, n]) => ({ node, ...n, present: existsSync(`/run/netns/${n.netns}`) }));
+    const nodes = Object.entries(s.nodes).map(([node, n]) => ({
+      node,
+      ...n,
+      ...(n.daemon ? { daemon: { ...n.daemon, status: liveStatus(n.daemon) } } : {}),
+      ...(n.agent ? { agent: { ...n.agent, status: liveStatus(n.agent) } } : {}),
+      present: existsSync(`/run/netns/${n.netns}`),
+    }));
     return { name, file: s.file, created: s.created, complete: s.complete, vars: s.vars, nodes };
   });
   if (a.has("json")) say(JSON.stringify(labs));
