@@ -44,6 +44,14 @@ export const PG_MIGRATIONS: readonly string[] = [
      seq bigserial PRIMARY KEY, shard integer NOT NULL, arrived timestamptz NOT NULL DEFAULT clock_timestamp(),
      time_ms double precision NOT NULL, rec text NOT NULL);
    CREATE INDEX pending_shard ON pending (shard, seq);`,
+  // 2: the agents' stream-time watermarks (stream/watermark.ts) and each pending record's
+  // journey key, so that assembly takes a journey's records together (docs/deployment.md).
+  `ALTER TABLE pending ADD COLUMN jkey text;
+   CREATE INDEX pending_key ON pending (shard, jkey);
+   CREATE TABLE agent_marks (
+     agent text PRIMARY KEY, next_seq bigint NOT NULL, stream_ms double precision NOT NULL,
+     ahead jsonb NOT NULL DEFAULT '[]', seen timestamptz NOT NULL DEFAULT clock_timestamp(),
+     silent_reported boolean NOT NULL DEFAULT false);`,
 ];
 
 /** The version this code writes. */
