@@ -85,6 +85,14 @@ export async function migratePg(c: pg.ClientBase): Promise<number> {
   }
 }
 
+/** The schema version of the database (0: no ioamkit schema in it). */
+export async function pgSchemaVersion(c: pg.ClientBase | pg.Pool): Promise<number> {
+  const t = await c.query<{ t: string | null }>("SELECT to_regclass('ioam_meta')::text AS t");
+  if (t.rows[0]?.t == null) return 0;
+  const r = await c.query<{ value: string }>("SELECT value FROM ioam_meta WHERE key = 'schema_version'");
+  return Number(r.rows[0]?.value ?? 0);
+}
+
 export const DAY_MS = 86_400_000;
 
 /** The partition of `table` holding day `day` (days since the epoch). */
