@@ -142,6 +142,15 @@ describe("ioam ui --store postgres://…", { skip }, () => {
     assert.deepEqual(f.flags.map((x) => x.kind).sort(), ["latency-anomaly", "path-change"]);
   });
 
+  it("opens the store read-only: a write is refused by PostgreSQL", async () => {
+    const reader = await PgStore.openReader(url);
+    try {
+      await assert.rejects(reader.write({ journeys: [], problems: [{ reason: "malformed", source: "ui", time: end, detail: "must not be stored" }] }), /read-only transaction/);
+    } finally {
+      await reader.close();
+    }
+  });
+
   it("refuses a password in --store (status 2) and names a database without ioamkit's schema (status 1)", async () => {
     const withPassword = await ui(["--store", url.replace("ioam@", "ioam:secret@")]);
     assert.ok("status" in withPassword && withPassword.status === 2, JSON.stringify(withPassword));
