@@ -6,7 +6,8 @@
 // per live source, from the last moment the previous run was alive to now, with its node id so
 // that the collector can count the journeys that crossed this node meanwhile. An agent with
 // nothing to send — no records for a second and its spool empty — sends a heartbeat, so that its
-// watermark keeps advancing and it does not hold the workers' assembly back (stream/watermark.ts).
+// watermark keeps advancing and it does not hold the workers' assembly back (stream/watermark.ts);
+// its last record, when it stops, is a final heartbeat.
 
 import { randomBytes } from "node:crypto";
 import type { Observation } from "../observation.js";
@@ -19,7 +20,7 @@ import type { AgentConfig } from "./config.js";
 import { Publisher } from "./publisher.js";
 import { Spool } from "./spool.js";
 
-type Item = { o: Observation } | { p: Problem } | { heartbeat: number };
+type Item = { o: Observation } | { p: Problem } | { heartbeat: number; final?: boolean };
 
 /** An idle agent's heartbeat period (docs/deployment.md, "Watermarks"). */
 export const HEARTBEAT_MS = 1000;
@@ -126,7 +127,7 @@ export class Agent {
     const lines = items.map((it, i) => {
       const id = recordId(this.c.node, this.start, first + i);
       if ("o" in it) return (time = Math.max(time, it.o.time)), observationLine(id, it.o);
-      if ("heartbeat" in it) return heartbeatLine(id, it.heartbeat);
+      if ("heartbeat" in it) return heartbeatLine(id, it.heartbeat, it.final);
       return problemLine(id, it.p);
     });
     if (spool.append(recordId(this.c.node, this.start, first), lines.join("\n"), items.length, time)) {
@@ -151,6 +152,8 @@ export class Agent {
     await Promise.all(this.sources.map((s) => s.stop()));
     clearInterval(this.timer);
     clearInterval(this.alive);
+    this.flush();
+    this.batch.push({ heartbeat: Date.now(), final: true }); // a frame of its own: it holds the workers' assembly back no more
     this.flush();
     await this.publisher?.stop(graceMs);
     this.spool?.noteAlive(Date.now());

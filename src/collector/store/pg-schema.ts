@@ -50,7 +50,7 @@ export const PG_MIGRATIONS: readonly string[] = [
    CREATE INDEX pending_key ON pending (shard, jkey);
    CREATE TABLE agent_marks (
      agent text PRIMARY KEY, next_seq bigint NOT NULL, stream_ms double precision NOT NULL,
-     ahead jsonb NOT NULL DEFAULT '[]', seen timestamptz NOT NULL DEFAULT clock_timestamp(),
+     stopped boolean NOT NULL DEFAULT false, ahead jsonb NOT NULL DEFAULT '[]', seen timestamptz NOT NULL DEFAULT clock_timestamp(),
      silent_reported boolean NOT NULL DEFAULT false);`,
 ];
 

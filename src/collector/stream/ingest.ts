@@ -41,7 +41,7 @@ export function ingestRows(payload: string, shards: number, malformed: string[],
     try {
       const r = parseStreamRecord(line);
       const { agent, seq } = idParts(r.id);
-      noteMark(marks, agent, seq, r.time);
+      noteMark(marks, agent, seq, r.time, "heartbeat" in r && r.final);
       if ("heartbeat" in r) continue;
       let key = r.id;
       if ("observations" in r) {

@@ -8,6 +8,8 @@
 // over the agent's sequence numbers without a hole: a message whose first sequence lies beyond
 // the next expected one waits in `ahead` until the messages before it commit (or, the hole never
 // filling, for `gapMs`). A message at or below the next sequence (a replay) advances by its time.
+// An agent that stops cleanly ends with a final heartbeat: once that is its newest delivered
+// record, the agent is `stopped` and holds nothing back (until it sends again).
 
 import type pg from "pg";
 
@@ -16,6 +18,8 @@ export interface AgentMark {
   first: number;
   last: number;
   timeMs: number;
+  /** The record at `last` is the agent's final heartbeat (it stopped). */
+  final?: boolean;
 }
 
 /** An agent's stored watermark state. */
@@ -23,31 +27,37 @@ export interface MarkState {
   /** The next sequence expected: everything below it was delivered. */
   next: number;
   streamMs: number;
+  stopped: boolean;
   /** Delivered ranges past a hole, with when they were noted (ms, the worker's clock). */
   ahead: Array<AgentMark & { atMs: number }>;
 }
 
-/** Adds record `seq` at `timeMs` of `agent` to the marks of one message. */
-export function noteMark(marks: Map<string, AgentMark>, agent: string, seq: number, timeMs: number): void {
+/** Adds record `seq` at `timeMs` of `agent` (`final`: its final heartbeat) to the marks of one message. */
+export function noteMark(marks: Map<string, AgentMark>, agent: string, seq: number, timeMs: number, final = false): void {
   const m = marks.get(agent);
-  if (!m) marks.set(agent, { first: seq, last: seq, timeMs });
-  else (m.first = Math.min(m.first, seq)), (m.last = Math.max(m.last, seq)), (m.timeMs = Math.max(m.timeMs, timeMs));
+  if (!m) return void marks.set(agent, final ? { first: seq, last: seq, timeMs, final } : { first: seq, last: seq, timeMs });
+  if (seq >= m.last) m.final = final;
+  (m.first = Math.min(m.first, seq)), (m.last = Math.max(m.last, seq)), (m.timeMs = Math.max(m.timeMs, timeMs));
 }
 
 /** The state after `m` was delivered at `nowMs`; a hole older than `gapMs` is skipped. */
 export function advance(s: MarkState, m: AgentMark, nowMs: number, gapMs: number): MarkState & { skipped: number } {
-  let { next, streamMs } = s;
+  let { next, streamMs, stopped } = s;
   let skipped = 0;
+  const fold = (a: AgentMark) => {
+    if (a.last + 1 >= next) stopped = a.final === true; // the newest delivered record says whether it stopped
+    (next = Math.max(next, a.last + 1)), (streamMs = Math.max(streamMs, a.timeMs));
+  };
   const ahead = [...s.ahead];
-  if (m.first <= next) (next = Math.max(next, m.last + 1)), (streamMs = Math.max(streamMs, m.timeMs));
+  if (m.first <= next) fold(m);
   else ahead.push({ ...m, atMs: nowMs });
   ahead.sort((a, b) => a.first - b.first);
   while (ahead.length > 0 && (ahead[0]!.first <= next || nowMs - ahead[0]!.atMs > gapMs)) {
     const a = ahead.shift()!;
     if (a.first > next) skipped += a.first - next;
-    (next = Math.max(next, a.last + 1)), (streamMs = Math.max(streamMs, a.timeMs));
+    fold(a);
   }
-  return { next, streamMs, ahead, skipped };
+  return { next, streamMs, stopped, ahead, skipped };
 }
 
 /**
@@ -62,21 +72,22 @@ export async function advanceMarks(c: pg.ClientBase, messages: ReadonlyArray<Rea
   for (const agent of [...byAgent.keys()].sort()) {
     const ms = byAgent.get(agent)!.sort((a, b) => a.first - b.first);
     await c.query("INSERT INTO agent_marks (agent, next_seq, stream_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [agent, ms[0]!.first, ms[0]!.timeMs]);
-    const r = await c.query<{ next_seq: string; stream_ms: number; ahead: MarkState["ahead"] }>("SELECT next_seq, stream_ms, ahead FROM agent_marks WHERE agent = $1 FOR UPDATE", [agent]);
-    let s: MarkState = { next: Number(r.rows[0]!.next_seq), streamMs: r.rows[0]!.stream_ms, ahead: r.rows[0]!.ahead };
+    const r = await c.query<{ next_seq: string; stream_ms: number; stopped: boolean; ahead: MarkState["ahead"] }>("SELECT next_seq, stream_ms, stopped, ahead FROM agent_marks WHERE agent = $1 FOR UPDATE", [agent]);
+    const row = r.rows[0]!;
+    let s: MarkState = { next: Number(row.next_seq), streamMs: row.stream_ms, stopped: row.stopped, ahead: row.ahead };
     for (const m of ms) {
       const a = advance(s, m, Date.now(), gapMs);
       skipped += a.skipped;
       s = a;
     }
-    await c.query("UPDATE agent_marks SET next_seq = $2, stream_ms = $3, ahead = $4, seen = clock_timestamp(), silent_reported = false WHERE agent = $1", [agent, s.next, s.streamMs, JSON.stringify(s.ahead)]);
+    await c.query("UPDATE agent_marks SET next_seq = $2, stream_ms = $3, stopped = $4, ahead = $5, seen = clock_timestamp(), silent_reported = false WHERE agent = $1", [agent, s.next, s.streamMs, s.stopped, JSON.stringify(s.ahead)]);
   }
   return skipped;
 }
 
-/** SQL: the lowest watermark of the agents heard within $SILENT ms; Infinity when none is. */
+/** SQL: the lowest watermark of the agents running and heard within $SILENT ms; Infinity when none is. */
 export const ACTIVE_WATERMARK = (silentParam: string) =>
-  `(SELECT coalesce(min(stream_ms), 'Infinity'::float8) FROM agent_marks WHERE seen > clock_timestamp() - ${silentParam} * interval '1 millisecond')`;
+  `(SELECT coalesce(min(stream_ms), 'Infinity'::float8) FROM agent_marks WHERE NOT stopped AND seen > clock_timestamp() - ${silentParam} * interval '1 millisecond')`;
 
 /** An agent that turned silent: it no longer holds assembly back. */
 export interface SilentAgent {
@@ -88,7 +99,7 @@ export interface SilentAgent {
 /** The agents silent longer than `silentMs` not yet reported; marks them reported (one worker reports each). */
 export async function takeSilent(c: pg.ClientBase, silentMs: number): Promise<SilentAgent[]> {
   const r = await c.query<{ agent: string; stream_ms: number; seen_ms: number }>(
-    "UPDATE agent_marks SET silent_reported = true WHERE NOT silent_reported AND seen < clock_timestamp() - $1 * interval '1 millisecond' RETURNING agent, stream_ms, extract(epoch FROM seen)::float8 * 1000 AS seen_ms",
+    "UPDATE agent_marks SET silent_reported = true WHERE NOT silent_reported AND NOT stopped AND seen < clock_timestamp() - $1 * interval '1 millisecond' RETURNING agent, stream_ms, extract(epoch FROM seen)::float8 * 1000 AS seen_ms",
     [silentMs],
   );
   return r.rows.map((x) => ({ agent: x.agent, streamMs: x.stream_ms, seenMs: x.seen_ms }));
@@ -96,6 +107,6 @@ export async function takeSilent(c: pg.ClientBase, silentMs: number): Promise<Si
 
 /** How many agents are silent now. */
 export async function silentCount(c: pg.ClientBase, silentMs: number): Promise<number> {
-  const r = await c.query<{ n: string }>("SELECT count(*) AS n FROM agent_marks WHERE seen <= clock_timestamp() - $1 * interval '1 millisecond'", [silentMs]);
+  const r = await c.query<{ n: string }>("SELECT count(*) AS n FROM agent_marks WHERE NOT stopped AND seen <= clock_timestamp() - $1 * interval '1 millisecond'", [silentMs]);
   return Number(r.rows[0]!.n);
 }
