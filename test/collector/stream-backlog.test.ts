@@ -5,7 +5,8 @@
 // assembled past the held agent's watermark: every journey is stored once, complete (the exact
 // observations and path `ioam analyze` computes), with no late completion and per-hop series only
 // of the full paths. An agent silent longer than stream.silentAfter stops holding the others back,
-// reported as an `agent-silent` problem; its records then complete their journeys late.
+// reported as an `agent-silent` problem; its records then complete their journeys late. The wait
+// limit (stream.maxWait) assembles journeys whatever the watermark, counted as `wait-limit`.
 
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -105,5 +106,20 @@ describe("stream assembly by the agents' watermark", { skip }, () => {
     await l.assertExactlyOnce(packets, analyze);
     const late = await problems(l, "late");
     assert.ok(late.reduce((k, p) => k + Number(p.count), 0) > 0, "b's records completed their journeys late");
+  });
+
+  it("stream.maxWait assembles a held agent's journeys whatever its watermark, counted as wait-limit; its records complete them late", async () => {
+    const { l, hold } = await up("  ackWait: 3s\n  grace: 1s\n  silentAfter: 120s\n  maxWait: 5s\n");
+    await feedLive(l, 0, N / 3);
+    hold.hold();
+    const heldAt = Date.now();
+    await feedLive(l, N / 3, N);
+    await l.until("journeys assembled at the wait limit", async () => (await l.count(`SELECT count(*) AS n FROM journeys WHERE time_ms >= ${heldAt}`)) > 0, 30_000);
+    assert.deepEqual(await problems(l, "agent-silent"), [], "b is not silent yet: the wait limit, not silence, let them go");
+    const forced = (await problems(l, "wait-limit")).reduce((k, p) => k + Number(p.count), 0);
+    assert.ok(forced > 0, "wait-limit problems count the journeys");
+    hold.release();
+    await l.drained();
+    await l.assertExactlyOnce(packets, analyze);
   });
 });
