@@ -3,6 +3,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import type { TsFormat } from "../collector/hops.js";
+import { PgStore } from "../collector/store/pg-store.js";
 import { SqliteStore } from "../collector/store/sqlite-store.js";
 import type { Store } from "../collector/store/store.js";
 import { IoamError, UsageError } from "../errors.js";
@@ -33,6 +34,19 @@ export function openSqliteForUi(file: string, tsFormats?: ReadonlyMap<number, Ts
     return SqliteStore.open(file, tsFormats ? { tsFormats } : {});
   } catch (e) {
     throw new IoamError("IO", `"${file}" cannot be read as ioam collect's database: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Opens a PostgreSQL store that stream workers (or ioam collect --store) write, for reading only.
+ * The URL carries no password: node-postgres reads PGPASSWORD or ~/.pgpass (docs/deployment.md).
+ */
+export async function openPgForUi(url: string, tsFormats?: ReadonlyMap<number, TsFormat>): Promise<Store> {
+  try {
+    return await PgStore.openReader(url, tsFormats ? { tsFormats } : {});
+  } catch (e) {
+    const why = e instanceof Error ? e.message || (e as NodeJS.ErrnoException).code || e.name : String(e);
+    throw new IoamError(e instanceof IoamError ? e.code : "IO", `--store ${url}: ${why}`);
   }
 }
 

@@ -94,13 +94,16 @@ export class StreamLab {
   readonly delivered: Array<Set<number>> = [];
   private readonly config: string;
 
-  private constructor(readonly nats: NatsServer, readonly dbUrl: string, readonly dir: string, readonly db: pg.Pool) {
+  private constructor(readonly nats: NatsServer, readonly dbUrl: string, readonly dir: string, readonly db: pg.Pool, stream: string) {
     this.config = join(dir, "collect.yaml");
-    // A short ack wait and grace: a killed worker's messages come back within seconds (docs/deployment.md, "Sizing").
-    writeFileSync(this.config, "version: 1\nstream:\n  ackWait: 3s\n  grace: 1s\n");
+    writeFileSync(this.config, `version: 1\nstream:\n${stream}`);
   }
 
-  static async start(cluster: PgServer, dir: string, name: string): Promise<StreamLab> {
+  /**
+   * A lab whose workers read `stream` (collect.yaml's stream section, indented); by default a short
+   * ack wait and grace: a killed worker's messages come back within seconds (docs/deployment.md, "Sizing").
+   */
+  static async start(cluster: PgServer, dir: string, name: string, stream = "  ackWait: 3s\n  grace: 1s\n"): Promise<StreamLab> {
     const nats = await NatsServer.start();
     const admin = new pg.Client({ connectionString: cluster.url });
     await admin.connect();
@@ -109,7 +112,7 @@ export class StreamLab {
     const url = cluster.url.replace(/\/ioam$/, `/${name}`);
     const db = new pg.Pool({ connectionString: url, max: 1 }); // a pool: it reconnects after a database restart
     db.on("error", () => {});
-    return new StreamLab(nats, url, dir, db);
+    return new StreamLab(nats, url, dir, db, stream);
   }
 
   async startWorker(): Promise<ChildProcess> {
@@ -118,9 +121,10 @@ export class StreamLab {
     return w;
   }
 
-  async startAgent(name: string): Promise<ChildProcess> {
+  /** Starts agent `name`, publishing to `server` (default: the lab's nats-server). */
+  async startAgent(name: string, server = this.nats.url): Promise<ChildProcess> {
     const decap = AGENTS[name]!.flatMap((k) => ["--decap", this.socket(k)]);
-    const a = await startCli(["agent", "--node", name, "--domain", "t", "--server", this.nats.url, "--spool", join(this.dir, `spool-${name}`), ...decap], `agent ${name}`);
+    const a = await startCli(["agent", "--node", name, "--domain", "t", "--server", server, "--spool", join(this.dir, `spool-${name}`), ...decap], `agent ${name}`);
     this.agents.set(name, a);
     return a;
   }

@@ -71,7 +71,7 @@ export async function runStreamWorker(a: Parsed): Promise<number> {
   });
   await running.stop();
   const s = running.worker.stats;
-  process.stdout.write(json ? JSON.stringify({ v: 1, done: true, ...s }) + "\n" : `records ${s.records} (${s.duplicates} already stored), journeys ${s.journeys}, late ${s.late}\n`);
+  process.stdout.write(json ? JSON.stringify({ v: 1, done: true, ...s }) + "\n" : `records ${s.records} (${s.duplicates} already stored), journeys ${s.journeys}, late ${s.late}, at the wait limit ${s.forced}, agents silent ${s.silentAgents}\n`);
   return 0;
 }
 

@@ -2,11 +2,14 @@
 
 import { UsageError } from "../../errors.js";
 import { DEFAULT_LISTEN } from "../../ui/security.js";
-import { type UiSettings, openSqliteForUi, prepareUi, startUi } from "../../ui/start.js";
+import type { Store } from "../../collector/store/store.js";
+import type { TsFormat } from "../../collector/hops.js";
+import { type UiSettings, openPgForUi, openSqliteForUi, prepareUi, startUi } from "../../ui/start.js";
 import type { Parsed } from "../args.js";
 import type { CommandSpec } from "../spec.js";
 import { V } from "../values.js";
 import { TS_FORMAT_FLAG, parseTsFormats } from "./analyze.js";
+import { storeUrl } from "./collect-stream.js";
 
 /**
  * Resolves on the first SIGINT, SIGTERM or SIGHUP (the terminal went away), or when standard
@@ -21,8 +24,16 @@ export function untilSignal(): Promise<void> {
   });
 }
 
+/** The store to serve: PostgreSQL with --store (its URL checked before anything opens), else the SQLite file. */
+async function openStore(a: Parsed, tsFormats: ReadonlyMap<number, TsFormat>): Promise<{ store: Store; name: string; json: Record<string, string> }> {
+  const url = a.text("store");
+  if (url !== undefined) return { store: await openPgForUi(storeUrl(url), tsFormats), name: url, json: { store: url } };
+  const db = a.text("db") ?? "ioam.db";
+  return { store: openSqliteForUi(db, tsFormats), name: db, json: { db } };
+}
+
 async function run(a: Parsed): Promise<number> {
-  if (a.words.length) throw new UsageError(`ui takes no words (got "${a.words[0]}"); the database is --db FILE`);
+  if (a.words.length) throw new UsageError(`ui takes no words (got "${a.words[0]}"); the database is --db FILE or --store postgres://…`);
   const tsFormats = parseTsFormats(a.text("ts-format"));
   const f = (k: string) => a.text(k);
   const settings: UiSettings = {
@@ -35,14 +46,13 @@ async function run(a: Parsed): Promise<number> {
     ...(f("jaeger") !== undefined ? { jaegerUrl: f("jaeger")! } : {}),
   };
   prepareUi(settings);
-  const db = f("db") ?? "ioam.db";
-  const store = openSqliteForUi(db, tsFormats);
+  const { store, name, json } = await openStore(a, tsFormats);
   const stopped = untilSignal();
   try {
     const ui = await startUi(store, settings);
-    if (a.has("json")) process.stdout.write(JSON.stringify({ v: 1, db, url: ui.url, ...(a.has("open") ? { open: ui.openUrl } : {}) }) + "\n");
+    if (a.has("json")) process.stdout.write(JSON.stringify({ v: 1, ...json, url: ui.url, ...(a.has("open") ? { open: ui.openUrl } : {}) }) + "\n");
     else {
-      process.stderr.write(`ioam ui: serving ${db} on ${ui.url}\n`);
+      process.stderr.write(`ioam ui: serving ${name} on ${ui.url}\n`);
       if (a.has("open")) process.stdout.write(`${ui.openUrl}\n`);
     }
     await stopped;
@@ -59,17 +69,20 @@ export const uiCommand: CommandSpec = {
   description: `Serves the page (the domain graph with per-hop latency, paths and their share, per-hop latency
 and queue-depth series, a latency heatmap, a live tail, one journey as a waterfall of hops) and
 the HTTP API it reads (/api/v1/…, docs/api.md) over the SQLite database ioam collect writes
-(default ./ioam.db). It listens on ${DEFAULT_LISTEN} unless told otherwise. Anywhere but
+(default ./ioam.db), or with --store postgres://USER@HOST/DB over the PostgreSQL database that
+stream workers write (read-only; the password from PGPASSWORD or ~/.pgpass, never on the
+command line). It listens on ${DEFAULT_LISTEN} unless told otherwise. Anywhere but
 loopback it needs a token (--token-file FILE, or IOAM_UI_TOKEN in the environment; never on
 the command line, where every local user can read it) and TLS, or it refuses to start.
 Requests whose Host is not this server's name, or whose Origin is another site, are refused
 (403) on loopback too; --allow-host adds a DNS name. --open prints the URL to open (with
-?token=… when there is a token); --json prints {"v":1,"db","url","open"} as one line instead.
+?token=… when there is a token); --json prints {"v":1,"db" or "store","url","open"} as one line instead.
 --jaeger links journeys that carry an application trace context to that Jaeger UI.
 SIGINT/SIGTERM stop it.`,
-  forms: [{ words: "", flags: ["db", "listen", "open", "json", "jaeger", "ts-format", "token-file", "tls-cert", "tls-key", "allow-host"] }],
+  forms: [{ words: "", flags: ["db", "store", "listen", "open", "json", "jaeger", "ts-format", "token-file", "tls-cert", "tls-key", "allow-host"] }],
   flags: [
     { name: "db", help: "the database ioam collect writes (default ./ioam.db)", value: { placeholder: "FILE", spec: V.file("a SQLite database written by ioam collect") } },
+    { name: "store", help: "serve a PostgreSQL store instead (read-only; password from PGPASSWORD or ~/.pgpass, never here)", value: { placeholder: "postgres://USER@HOST[:PORT]/DB", spec: V.text("a PostgreSQL URL without a password") }, notWith: ["db"] },
     { name: "listen", help: `where to listen (default ${DEFAULT_LISTEN}; port 0: any free port)`, value: { placeholder: "HOST:PORT", spec: V.text("an address and port, e.g. 127.0.0.1:8464 or [::1]:0") } },
     { name: "open", help: "print the URL to open (with ?token= when there is a token)" },
     { name: "json", help: "print where it serves as one JSON line" },
@@ -85,6 +98,7 @@ SIGINT/SIGTERM stop it.`,
     { cmd: "ioam ui --db lab.db --open" },
     { cmd: "IOAM_UI_TOKEN=$(cat ui.token) ioam ui --db lab.db --listen [::]:8464 --tls-cert ui.crt --tls-key ui.key --allow-host ioam.example.net" },
     { cmd: "ioam ui --db lab.db --jaeger http://127.0.0.1:16686" },
+    { cmd: "PGPASSFILE=/etc/ioamkit/ui.pgpass ioam ui --store postgres://ioam_ui@db.example/ioam --listen [::]:8464 --token-file ui.token --tls-cert ui.crt --tls-key ui.key" },
   ],
   run,
 };

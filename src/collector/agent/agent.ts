@@ -4,7 +4,10 @@
 // published; ids are NODE.START.SEQ with the sequence kept by the spool. Kernel events while
 // the agent was down are gone (multicast cannot be replayed): at start the agent publishes a gap
 // per live source, from the last moment the previous run was alive to now, with its node id so
-// that the collector can count the journeys that crossed this node meanwhile.
+// that the collector can count the journeys that crossed this node meanwhile. An agent with
+// nothing to send — no records for a second and its spool empty — sends a heartbeat, so that its
+// watermark keeps advancing and it does not hold the workers' assembly back (stream/watermark.ts);
+// its last record, when it stops, is a final heartbeat.
 
 import { randomBytes } from "node:crypto";
 import type { Observation } from "../observation.js";
@@ -12,12 +15,15 @@ import { EventsSource } from "../sources/events-source.js";
 import { DecapSinkSource, DexReceiver } from "../sources/line-sources.js";
 import type { ObservationSink, Problem, Source } from "../sources/source.js";
 import { connectionOptions } from "../stream/nats-config.js";
-import { observationLine, problemLine, recordId } from "../stream/record.js";
+import { heartbeatLine, observationLine, problemLine, recordId } from "../stream/record.js";
 import type { AgentConfig } from "./config.js";
 import { Publisher } from "./publisher.js";
 import { Spool } from "./spool.js";
 
-type Item = { o: Observation } | { p: Problem };
+type Item = { o: Observation } | { p: Problem } | { heartbeat: number; final?: boolean };
+
+/** An idle agent's heartbeat period (docs/deployment.md, "Watermarks"). */
+export const HEARTBEAT_MS = 1000;
 
 /** What `ioam agent` reports. */
 export interface AgentStats {
@@ -50,6 +56,7 @@ export class Agent {
   private problems = 0;
   private dropped = 0;
   private droppedSince: number | undefined;
+  private appendedAt = 0;
   private fail: ((e: Error) => void) | undefined;
   /** Rejects when the stream refused the agent's credentials or TLS failed (a configuration error). */
   readonly failed = new Promise<never>((_, reject) => (this.fail = reject));
@@ -106,8 +113,9 @@ export class Agent {
 
   /** Appends the batch to the spool as one frame (one message); counts it as dropped when full. */
   private flush(): void {
-    if (this.batch.length === 0) return;
     const spool = this.spool!;
+    if (this.batch.length === 0 && spool.waiting === 0 && Date.now() - this.appendedAt >= HEARTBEAT_MS) this.batch.push({ heartbeat: Date.now() });
+    if (this.batch.length === 0) return;
     if (this.dropped > 0 && this.droppedSince !== undefined && spool.bytes < this.c.spool.maxBytes / 2) {
       this.batch.unshift({ p: { reason: "spool-full", source: `${this.c.node}:spool`, time: Date.now(), since: this.droppedSince, count: this.dropped, detail: `spool full (${this.c.spool.maxBytes} bytes) while the stream was unreachable: records dropped` } });
       (this.dropped = 0), (this.droppedSince = undefined);
@@ -119,9 +127,11 @@ export class Agent {
     const lines = items.map((it, i) => {
       const id = recordId(this.c.node, this.start, first + i);
       if ("o" in it) return (time = Math.max(time, it.o.time)), observationLine(id, it.o);
+      if ("heartbeat" in it) return heartbeatLine(id, it.heartbeat, it.final);
       return problemLine(id, it.p);
     });
     if (spool.append(recordId(this.c.node, this.start, first), lines.join("\n"), items.length, time)) {
+      this.appendedAt = Date.now();
       this.records += items.filter((it) => "o" in it).length;
       this.publisher?.kick();
     } else {
@@ -142,6 +152,8 @@ export class Agent {
     await Promise.all(this.sources.map((s) => s.stop()));
     clearInterval(this.timer);
     clearInterval(this.alive);
+    this.flush();
+    this.batch.push({ heartbeat: Date.now(), final: true }); // a frame of its own: it holds the workers' assembly back no more
     this.flush();
     await this.publisher?.stop(graceMs);
     this.spool?.noteAlive(Date.now());

@@ -6,7 +6,7 @@
 
 import type { ConnectionOptions, JetStreamClient, NatsConnection } from "nats";
 import { connectNats } from "../stream/nats-connect.js";
-import type { Spool } from "./spool.js";
+import type { Spool, SpoolFrame } from "./spool.js";
 
 /** Counters of the publisher. */
 export interface PublisherStats {
@@ -16,6 +16,8 @@ export interface PublisherStats {
   records: number;
   /** Frames the stream already had (a resend after a lost acknowledgement). */
   duplicates: number;
+  /** Heartbeat frames acknowledged (not counted in records). */
+  heartbeats: number;
   errors: number;
   lastError?: string;
 }
@@ -32,6 +34,9 @@ export interface PublisherOptions {
   onFatal?: (e: Error) => void;
 }
 
+/** A frame the agent sent with nothing to send: one heartbeat line (stream/record.ts). */
+const isHeartbeat = (f: SpoolFrame) => f.count === 1 && f.payload.includes('"heartbeat":true');
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Spool → JetStream. */
@@ -41,7 +46,7 @@ export class Publisher {
   private stopped = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
-  readonly stats: PublisherStats = { connected: false, frames: 0, records: 0, duplicates: 0, errors: 0 };
+  readonly stats: PublisherStats = { connected: false, frames: 0, records: 0, duplicates: 0, heartbeats: 0, errors: 0 };
 
   constructor(
     private readonly spool: Spool,
@@ -100,7 +105,8 @@ export class Publisher {
     for (const r of results) {
       if (r.status !== "fulfilled") break;
       if (r.value.duplicate) this.stats.duplicates++;
-      this.stats.records += frames[ok]!.count;
+      if (isHeartbeat(frames[ok]!)) this.stats.heartbeats++;
+      else this.stats.records += frames[ok]!.count;
       ok++;
     }
     this.stats.frames += ok;

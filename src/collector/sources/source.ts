@@ -16,6 +16,9 @@ export type ProblemReason =
   | "gap" // the source was not running (restart): records in between are gone
   | "spool-full" // an agent's spool reached its bound while the stream was unreachable: records dropped
   | "late" // a stream record arrived after its journey was stored: the journey was completed, its series not
+  | "wait-limit" // stream journeys assembled at stream.maxWait, not by the agents' watermark: maybe incomplete
+  | "agent-silent" // an agent not heard for stream.silentAfter: it no longer holds stream assembly back
+  | "sequence-hole" // an agent's record sequence had a hole that did not fill: its watermark skipped it
   | "source-failed"; // the source stopped with an error
 
 /** One problem, as reported and stored. */

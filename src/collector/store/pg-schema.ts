@@ -44,6 +44,14 @@ export const PG_MIGRATIONS: readonly string[] = [
      seq bigserial PRIMARY KEY, shard integer NOT NULL, arrived timestamptz NOT NULL DEFAULT clock_timestamp(),
      time_ms double precision NOT NULL, rec text NOT NULL);
    CREATE INDEX pending_shard ON pending (shard, seq);`,
+  // 2: the agents' stream-time watermarks (stream/watermark.ts) and each pending record's
+  // journey key, so that assembly takes a journey's records together (docs/deployment.md).
+  `ALTER TABLE pending ADD COLUMN jkey text;
+   CREATE INDEX pending_key ON pending (shard, jkey);
+   CREATE TABLE agent_marks (
+     agent text PRIMARY KEY, next_seq bigint NOT NULL, stream_ms double precision NOT NULL,
+     stopped boolean NOT NULL DEFAULT false, ahead jsonb NOT NULL DEFAULT '[]', seen timestamptz NOT NULL DEFAULT clock_timestamp(),
+     silent_reported boolean NOT NULL DEFAULT false);`,
 ];
 
 /** The version this code writes. */
@@ -75,6 +83,14 @@ export async function migratePg(c: pg.ClientBase): Promise<number> {
   } finally {
     await c.query("SELECT pg_advisory_unlock($1, 0)", [LOCK_SPACE.migrate]);
   }
+}
+
+/** The schema version of the database (0: no ioamkit schema in it). */
+export async function pgSchemaVersion(c: pg.ClientBase | pg.Pool): Promise<number> {
+  const t = await c.query<{ t: string | null }>("SELECT to_regclass('ioam_meta')::text AS t");
+  if (t.rows[0]?.t == null) return 0;
+  const r = await c.query<{ value: string }>("SELECT value FROM ioam_meta WHERE key = 'schema_version'");
+  return Number(r.rows[0]?.value ?? 0);
 }
 
 export const DAY_MS = 86_400_000;

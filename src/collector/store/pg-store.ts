@@ -12,7 +12,8 @@ import type { Journey } from "../journeys.js";
 import type { Checkpoint } from "../sources/source.js";
 import { journeyTraceContext } from "../../wire/trace-context.js";
 import { encodeHops } from "./hop-blob.js";
-import { ensurePartitions, migratePg, partitionsBefore } from "./pg-schema.js";
+import { IoamError } from "../../errors.js";
+import { PG_SCHEMA_VERSION, ensurePartitions, migratePg, partitionsBefore, pgSchemaVersion } from "./pg-schema.js";
 import { PgQueries } from "./pg-queries.js";
 import { SeriesFold, mergeBlob } from "./series.js";
 import { DEFAULT_RETENTION } from "./sqlite-store.js";
@@ -55,6 +56,25 @@ export class PgStore extends PgQueries implements Store {
       await migratePg(c);
     } finally {
       c.release();
+    }
+    return new PgStore(pool, opts);
+  }
+
+  /**
+   * Connects for reading only (`ioam ui`): nothing is migrated and every transaction is read-only
+   * (default_transaction_read_only), so a role with SELECT rights suffices. Refuses a database
+   * without ioamkit's schema or with a newer one than this code reads.
+   */
+  static async openReader(url: string, opts: PgStoreOptions = {}): Promise<PgStore> {
+    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 4, connectionTimeoutMillis: 10_000, options: "-c default_transaction_read_only=on" });
+    pool.on("error", () => {});
+    try {
+      const v = await pgSchemaVersion(pool);
+      if (v === 0) throw new IoamError("BAD_CONFIG", "no ioamkit schema in this database: it is created by ioam collect --store (docs/deployment.md)");
+      if (v > PG_SCHEMA_VERSION) throw new IoamError("BAD_CONFIG", `PostgreSQL schema version ${v} is newer than this ioam's ${PG_SCHEMA_VERSION}; use a newer ioam`);
+    } catch (e) {
+      await pool.end();
+      throw e;
     }
     return new PgStore(pool, opts);
   }

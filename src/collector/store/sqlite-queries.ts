@@ -77,12 +77,24 @@ export class SqliteQueries {
     return (this.db.prepare("SELECT DISTINCT path_id FROM hop_series WHERE resolution = ? AND hop = 0 AND bucket_ms >= ? AND bucket_ms < ?").all(HOUR_MS, Math.floor(w.from / HOUR_MS) * HOUR_MS, w.to) as Array<{ path_id: number }>).map((r) => r.path_id);
   }
 
+  /** Problems, newest first; an agent's gap with its node id counts, as read, the journeys that crossed that node meanwhile without its observation (as pg-queries.ts). */
   async problems(w: Window & { limit?: number }): Promise<Problem[]> {
-    const rows = this.db.prepare("SELECT time_ms, source, reason, detail, count, since_ms FROM problems WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC LIMIT ?").all(w.from, w.to, w.limit ?? 1000) as Array<{ time_ms: number; source: string; reason: string; detail: string; count: number | null; since_ms: number | null }>;
+    const rows = this.db
+      .prepare(
+        `SELECT p.time_ms, p.source, p.reason, p.detail, p.count, p.since_ms, p.node, p.node_id,
+           CASE WHEN p.reason = 'gap' AND p.node_id IS NOT NULL THEN (
+             SELECT count(*) FROM journeys j JOIN path_nodes n ON n.path_id = j.path_id AND n.node = CAST(p.node_id AS TEXT)
+             WHERE j.time_ms >= p.since_ms AND j.time_ms < p.time_ms AND instr(',' || j.at || ',', ',' || p.node || ',') = 0) END AS crossed
+         FROM problems p WHERE p.time_ms >= ? AND p.time_ms < ? ORDER BY p.time_ms DESC LIMIT ?`,
+      )
+      .all(w.from, w.to, w.limit ?? 1000) as Array<{ time_ms: number; source: string; reason: string; detail: string; count: number | null; since_ms: number | null; node: string | null; node_id: number | null; crossed: number | null }>;
     return rows.map((r) => {
       const p: Problem = { reason: r.reason as ProblemReason, source: r.source, time: r.time_ms, detail: r.detail };
-      if (r.count !== null) p.count = r.count;
+      const count = r.count ?? r.crossed;
+      if (count !== null) p.count = count;
       if (r.since_ms !== null) p.since = r.since_ms;
+      if (r.node !== null) p.node = r.node;
+      if (r.node_id !== null) p.nodeId = r.node_id;
       return p;
     });
   }

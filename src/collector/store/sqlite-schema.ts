@@ -38,6 +38,9 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX flags_time ON flags (time_ms);
    CREATE TABLE loss (flow TEXT PRIMARY KEY, received INTEGER NOT NULL, lost INTEGER NOT NULL,
      duplicates INTEGER NOT NULL, updated_ms REAL NOT NULL);`,
+  // 3: an agent's gap names its observation point and node id, as in PostgreSQL (docs/api.md, "Stores")
+  `ALTER TABLE problems ADD COLUMN node TEXT;
+   ALTER TABLE problems ADD COLUMN node_id INTEGER;`,
 ];
 
 /** The version this code writes. */

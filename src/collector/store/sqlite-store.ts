@@ -58,7 +58,7 @@ export class SqliteStore extends SqliteQueries implements Store {
       pathSeen: db.prepare("UPDATE paths SET last_ms = max(last_ms, ?), first_ms = min(first_ms, ?) WHERE id = ?"),
       seriesGet: db.prepare("SELECT count, latency, queue, transit FROM hop_series WHERE path_id = ? AND resolution = ? AND bucket_ms = ? AND hop = ?"),
       seriesPut: db.prepare("INSERT OR REPLACE INTO hop_series (path_id, hop, resolution, bucket_ms, count, latency, queue, transit) VALUES (?,?,?,?,?,?,?,?)"),
-      problem: db.prepare("INSERT INTO problems (time_ms, source, reason, detail, count, since_ms) VALUES (?,?,?,?,?,?)"),
+      problem: db.prepare("INSERT INTO problems (time_ms, source, reason, detail, count, since_ms, node, node_id) VALUES (?,?,?,?,?,?,?,?)"),
       flag: db.prepare("INSERT INTO flags (time_ms, kind, detail) VALUES (?,?,?)"),
       loss: db.prepare("INSERT OR REPLACE INTO loss (flow, received, lost, duplicates, updated_ms) VALUES (?,?,?,?,?)"),
       checkpoint: db.prepare("INSERT OR REPLACE INTO sources (name, kind, position, last_ms) VALUES (?,?,?,?)"),
@@ -104,7 +104,7 @@ export class SqliteStore extends SqliteQueries implements Store {
     }
     for (const [id, s] of seen) this.st.pathSeen.run(s.max, s.min, id);
     this.mergeSeries(fold);
-    for (const p of b.problems ?? []) this.st.problem.run(p.time, p.source, p.reason, p.detail, p.count ?? null, p.since ?? null);
+    for (const p of b.problems ?? []) this.st.problem.run(p.time, p.source, p.reason, p.detail, p.count ?? null, p.since ?? null, p.node ?? null, p.nodeId ?? null);
     for (const f of b.flags ?? []) this.st.flag.run(f.time, f.kind, JSON.stringify(f));
     const now = Date.now();
     for (const l of b.loss ?? []) this.st.loss.run(l.flow, l.received, l.lost, l.duplicates, now);

@@ -2,7 +2,10 @@
 // format of docs/dex-export.md (v 1, one JSON object per line) with one member more, `id`
 // (`NODE.START.SEQ`: the agent's node, its start id, and a sequence the spool persists), so that
 // a record replayed from the spool or redelivered by the stream is recognised downstream. A
-// problem the agent reports (a gap while it was down, a full spool) travels as a record too.
+// problem the agent reports (a gap while it was down, a full spool) travels as a record too, and
+// so does a heartbeat (`{ v, id, time, heartbeat: true }`): an idle agent's statement that it has
+// nothing older than `time` left to send, which advances its watermark (watermark.ts); `final: true`
+// on the last one an agent sends when it stops.
 
 import { bytesToHex } from "../../wire/hex.js";
 import type { TraceNode } from "../../wire/ioam/trace-node.js";
@@ -11,7 +14,7 @@ import { type RecordDefaults, RecordError, observationsFromJson } from "../sourc
 import type { Problem } from "../sources/source.js";
 
 /** One record as read back: its id, capture time, and what it holds. */
-export type StreamRecord = { id: string; time: number } & ({ observations: Observation[] } | { problem: Problem });
+export type StreamRecord = { id: string; time: number } & ({ observations: Observation[] } | { problem: Problem } | { heartbeat: true; final: boolean });
 
 /** A token of a subject or a record id: letters, digits, `_` and `-` (no dots, no wildcards). */
 export const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -60,6 +63,16 @@ export function problemLine(id: string, p: Problem): string {
   return JSON.stringify({ v: 1, id, time: p.time, problem: p });
 }
 
+/** A heartbeat as one record line; `final` when the agent stops. */
+export function heartbeatLine(id: string, time: number, final = false): string {
+  return JSON.stringify(final ? { v: 1, id, time, heartbeat: true, final } : { v: 1, id, time, heartbeat: true });
+}
+
+/** The agent (node) and sequence of a record id NODE.START.SEQ. */
+export function idParts(id: string): { agent: string; seq: number } {
+  return { agent: id.slice(0, id.indexOf(".")), seq: Number(id.slice(id.lastIndexOf(".") + 1)) };
+}
+
 const DEFAULTS: RecordDefaults = { source: "kernel-event", timeSource: "collector-clock", at: "?", now: 0 };
 
 function problemOf(v: Record<string, unknown>): Problem {
@@ -83,6 +96,10 @@ export function parseStreamRecord(line: string): StreamRecord {
   }
   const r = v as Record<string, unknown>;
   if (!r || typeof r !== "object" || typeof r.id !== "string" || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.\d+$/.test(r.id)) throw new RecordError("id: expected NODE.START.SEQ");
+  if (r.heartbeat === true) {
+    if (typeof r.time !== "number" || !Number.isFinite(r.time)) throw new RecordError("heartbeat: expected a numeric time");
+    return { id: r.id, time: r.time, heartbeat: true, final: r.final === true };
+  }
   if (r.problem !== undefined) {
     const problem = problemOf(r);
     return { id: r.id, time: problem.time, problem };

@@ -4,6 +4,7 @@
 import { ConfigError } from "../../errors.js";
 import { duration } from "../config.js";
 import { natsConfig } from "./nats-config.js";
+import { ASSEMBLY_DEFAULTS } from "./assembler.js";
 import { WORKER_DEFAULTS, type WorkerOptions } from "./worker.js";
 
 /** A worker's settings less the store's URL (given by store.url). */
@@ -26,7 +27,7 @@ function count(v: unknown, path: string, min: number, max: number): number {
 /** Reads the section; undefined when absent. */
 export function streamConfig(v: unknown): StreamConfig | undefined {
   if (v === undefined) return undefined;
-  if (!isObj(v)) throw new ConfigError("stream", "expected a mapping (nats, consumer, ackWait, duplicateWindow, maxAge, replicas, shards, grace)");
+  if (!isObj(v)) throw new ConfigError("stream", "expected a mapping (nats, consumer, ackWait, duplicateWindow, maxAge, replicas, shards, grace, silentAfter, maxWait)");
   const c = defaultStreamConfig();
   c.nats = natsConfig(v.nats, "stream.nats");
   if (typeof v.consumer === "string") c.consumer = v.consumer;
@@ -37,5 +38,11 @@ export function streamConfig(v: unknown): StreamConfig | undefined {
   if (v.shards !== undefined) c.shards = count(v.shards, "stream.shards", 1, 1024);
   if (v.fetch !== undefined) c.fetch = count(v.fetch, "stream.fetch", 1, 4096);
   if (v.grace !== undefined) c.assembly.graceMs = duration(v.grace, "stream.grace");
+  if (v.silentAfter !== undefined) c.assembly.silentMs = duration(v.silentAfter, "stream.silentAfter");
+  if (v.maxWait !== undefined) c.assembly.maxWaitMs = duration(v.maxWait, "stream.maxWait");
+  const a = { ...ASSEMBLY_DEFAULTS, ...c.assembly };
+  // The watermark holds a journey back until the wait limit; an agent is dropped from it after silentAfter.
+  if (a.maxWaitMs <= a.graceMs) throw new ConfigError("stream.maxWait", `must be longer than stream.grace (${a.graceMs} ms), got ${a.maxWaitMs} ms`);
+  if (a.silentMs <= a.graceMs) throw new ConfigError("stream.silentAfter", `must be longer than stream.grace (${a.graceMs} ms) and an agent's heartbeat (1 s), got ${a.silentMs} ms`);
   return c;
 }

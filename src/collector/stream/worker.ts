@@ -7,10 +7,11 @@
 import { AckPolicy, type Consumer, DeliverPolicy, type JetStreamManager, type JsMsg, type NatsConnection, RetentionPolicy, StorageType, nanos } from "nats";
 import pg from "pg";
 import type { PgStore } from "../store/pg-store.js";
-import { type AssemblyOptions, Assembly, ShardOwnership } from "./assembler.js";
+import { ASSEMBLY_DEFAULTS, type AssemblyOptions, Assembly, ShardOwnership } from "./assembler.js";
 import { ingest, ingestRows } from "./ingest.js";
 import { type NatsConfig, connectionOptions } from "./nats-config.js";
 import { connectNats } from "./nats-connect.js";
+import { type AgentMark, silentCount, takeSilent } from "./watermark.js";
 
 /** Settings of a stream worker (docs/deployment.md, "Sizing"). */
 export interface WorkerOptions {
@@ -41,6 +42,11 @@ export interface WorkerStats {
   assembled: number;
   journeys: number;
   late: number;
+  /** Journeys assembled at the wait limit, not by the watermark. */
+  forced: number;
+  /** Agents silent now (not holding assembly back), and sequence numbers skipped as holes. */
+  silentAgents: number;
+  holes: number;
   shards: number;
   errors: number;
   lastError?: string;
@@ -68,7 +74,7 @@ export class StreamWorker {
   private ownership: ShardOwnership | undefined;
   /** When the shares were last rebalanced (every 2 s: a member joining or leaving shows then). */
   private balancedAt = 0;
-  readonly stats: WorkerStats = { messages: 0, records: 0, fresh: 0, duplicates: 0, malformed: 0, assembled: 0, journeys: 0, late: 0, shards: 0, errors: 0 };
+  readonly stats: WorkerStats = { messages: 0, records: 0, fresh: 0, duplicates: 0, malformed: 0, assembled: 0, journeys: 0, late: 0, forced: 0, silentAgents: 0, holes: 0, shards: 0, errors: 0 };
 
   constructor(private readonly store: PgStore, private readonly o: WorkerOptions, private readonly onCommit?: (s: WorkerStats) => void) {
     this.assembly = new Assembly(store, o.assembly);
@@ -108,10 +114,14 @@ export class StreamWorker {
   /** Ledger first, acknowledgements after its commit; on failure the messages come back soon (nak). */
   private async take(batch: JsMsg[]): Promise<void> {
     const malformed: string[] = [];
-    const rows = batch.flatMap((m) => ingestRows(new TextDecoder().decode(m.data), this.o.shards, malformed));
+    const marks: Array<Map<string, AgentMark>> = [];
+    const rows = batch.flatMap((m) => ingestRows(new TextDecoder().decode(m.data), this.o.shards, malformed, marks[marks.push(new Map()) - 1]));
     try {
-      const fresh = await ingest(this.store, rows);
+      let holes = 0;
+      const fresh = await ingest(this.store, rows, { marks, gapMs: this.silentMs, onHoles: (n) => (holes = n) });
       if (malformed.length) await this.store.write({ journeys: [], problems: [{ reason: "malformed", source: "stream", time: Date.now(), detail: malformed[0]!, count: malformed.length }] });
+      if (holes) await this.store.write({ journeys: [], problems: [{ reason: "sequence-hole", source: "stream", time: Date.now(), detail: `an agent's record sequence had a hole for longer than stream.silentAfter (${this.silentMs} ms): its watermark skipped it`, count: holes }] });
+      this.stats.holes += holes;
       for (const m of batch) m.ack();
       Object.assign(this.stats, { messages: this.stats.messages + batch.length, records: this.stats.records + rows.length, fresh: this.stats.fresh + fresh, duplicates: this.stats.duplicates + rows.length - fresh, malformed: this.stats.malformed + malformed.length });
       this.onCommit?.(this.stats);
@@ -119,6 +129,18 @@ export class StreamWorker {
       for (const m of batch) m.nak(1000);
       throw e;
     }
+  }
+
+  private get silentMs(): number {
+    return this.o.assembly.silentMs ?? ASSEMBLY_DEFAULTS.silentMs;
+  }
+
+  /** Reports the agents that turned silent (once each, whichever worker sees it first) and counts the silent ones. */
+  private async noteSilent(c: pg.ClientBase): Promise<void> {
+    const silent = await takeSilent(c, this.silentMs);
+    const problems = silent.map((a) => ({ reason: "agent-silent" as const, source: "stream", node: a.agent, since: a.seenMs, time: Date.now(), detail: `ioam agent ${a.agent} not heard for stream.silentAfter (${this.silentMs} ms; its watermark ${new Date(a.streamMs).toISOString()}): it no longer holds assembly back, its records still to come will be late` }));
+    if (problems.length) await this.store.write({ journeys: [], problems });
+    this.stats.silentAgents = await silentCount(c, this.silentMs);
   }
 
   private async assemble(): Promise<void> {
@@ -130,8 +152,8 @@ export class StreamWorker {
         // the database one query a round, not a transaction per shard.
         for (const s of await this.assembly.ready(own)) {
           const a = await this.assembly.assemble(s);
-          Object.assign(this.stats, { assembled: this.stats.assembled + a.records, journeys: this.stats.journeys + a.journeys, late: this.stats.late + a.late });
-          if (a.records >= (this.o.assembly.batch ?? 20_000)) busy = true;
+          Object.assign(this.stats, { assembled: this.stats.assembled + a.records, journeys: this.stats.journeys + a.journeys, late: this.stats.late + a.late, forced: this.stats.forced + a.forced });
+          if (a.keys >= (this.o.assembly.batch ?? ASSEMBLY_DEFAULTS.batch)) busy = true;
           if (a.records) this.onCommit?.(this.stats);
         }
         if (!busy) await sleep(200);
@@ -159,6 +181,7 @@ export class StreamWorker {
     }
     await this.ownership!.rebalance();
     this.stats.shards = this.ownership!.owned.size;
+    await this.noteSilent(this.lock);
     return [...this.ownership!.owned];
   }
 
