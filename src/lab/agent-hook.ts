@@ -7,12 +7,10 @@
 // variables of `lab up` (inherited), never from its command line. `lab down` stops the agents
 // (SIGTERM: each publishes what it can, the rest stays in its spool) before the data planes.
 
-import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { IoamError } from "../errors.js";
 import { IOAM_MAIN } from "./daemon-hook.js";
-import { isAlive } from "./pid.js";
+import { logText, startBackground, stopBackground } from "./background.js";
 
 /** What the lab's state records of a node's agent. */
 export interface AgentState {
@@ -24,17 +22,6 @@ export interface AgentState {
 }
 
 const READY_TIMEOUT_MS = 30_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const logText = (log: string): string => {
-  try {
-    return readFileSync(log, "utf8");
-  } catch {
-    return "";
-  }
-};
-
-const lastLines = (log: string): string => logText(log).trim().split("\n").slice(-3).join(" | ");
 
 /** The agent's configuration file: the lab's name as domain, the node's name, its sources and spool. */
 export function agentConfigText(lab: string, node: string, o: { servers: readonly string[]; dir: string; netns: string; sink?: string }): string {
@@ -44,18 +31,8 @@ export function agentConfigText(lab: string, node: string, o: { servers: readonl
 
 /** Starts a node's agent (in its own process group) and waits until it says "(ready)". Throws with its log's last lines. */
 export async function startAgent(node: string, a: { config: string; log: string }): Promise<AgentState> {
-  const out = openSync(a.log, "a");
-  const child = spawn(process.execPath, [IOAM_MAIN, "agent", "--config", a.config], { stdio: ["ignore", out, out], detached: true });
-  closeSync(out);
-  child.unref();
-  let exit: number | null | undefined;
-  child.on("exit", (code) => (exit = code ?? 1));
-  for (const started = Date.now(); Date.now() - started < READY_TIMEOUT_MS; await sleep(100)) {
-    if (exit !== undefined) throw new IoamError("IO", `${node}: ioam agent exited (${exit}) before it was ready: ${lastLines(a.log) || "no output"} (log ${a.log})`);
-    if (logText(a.log).includes("(ready)")) return { ...a, pid: child.pid!, status: "running" };
-  }
-  process.kill(-child.pid!, "SIGKILL");
-  throw new IoamError("IO", `${node}: ioam agent not ready after ${READY_TIMEOUT_MS / 1000} s: ${lastLines(a.log)} (log ${a.log})`);
+  const pid = await startBackground({ what: `${node}: ioam agent`, cmd: process.execPath, argv: [IOAM_MAIN, "agent", "--config", a.config], log: a.log, ready: () => logText(a.log).includes("(ready)"), timeoutMs: READY_TIMEOUT_MS, code: "IO" });
+  return { ...a, pid, status: "running" };
 }
 
 /** Writes the node's agent file and starts it. */
@@ -66,13 +43,6 @@ export function startLabAgent(lab: string, node: string, netns: string, o: { ser
 }
 
 /** Stops the agent's process group: SIGTERM (it publishes for up to 3 s), SIGKILL after 10 s. */
-export async function stopAgent(a: AgentState): Promise<void> {
-  if (a.pid === undefined || !isAlive(a.pid)) return;
-  try {
-    process.kill(-a.pid, "SIGTERM");
-  } catch {
-    return; // gone meanwhile
-  }
-  for (let waited = 0; waited < 10_000 && isAlive(a.pid); waited += 100) await sleep(100);
-  if (isAlive(a.pid)) process.kill(-a.pid, "SIGKILL");
+export function stopAgent(a: AgentState): Promise<void> {
+  return stopBackground(a.pid, 10_000);
 }

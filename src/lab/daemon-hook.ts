@@ -5,13 +5,11 @@
 // A daemon that fails to start fails `lab up`, which then takes down what it made.
 
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { IoamError } from "../errors.js";
 import { NETNS_ENV } from "../linux/netns.js";
 import { type RunResult, run } from "../linux/run-program.js";
 import type { DaemonState } from "./lab-state.js";
-import { isAlive } from "./pid.js";
+import { logTail, startBackground, stopBackground } from "./background.js";
 
 /** The `ioam` entry point (the CLI re-executes itself the same way for --netns). */
 export const IOAM_MAIN = fileURLToPath(new URL("../cli/main.js", import.meta.url));
@@ -40,15 +38,6 @@ export function runIoamIn(netns: string, args: readonly string[]): Promise<RunRe
 }
 
 const READY_TIMEOUT_MS = 30_000; // its start includes apply and, once per boot, the NFQUEUE self-test
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function logTail(log: string): string {
-  try {
-    return readFileSync(log, "utf8").trim().split("\n").slice(-3).join(" | ");
-  } catch {
-    return "";
-  }
-}
 
 /** Ready: the daemon said so on its log, or its NFQUEUE rules (tagged ioamkit:) are in place. */
 async function ready(netns: string, log: string): Promise<boolean> {
@@ -59,34 +48,13 @@ async function ready(netns: string, log: string): Promise<boolean> {
 
 /** Starts the node's data plane and waits until it is ready. Throws (with its log's last lines) when it fails to start. */
 export async function startDaemon(node: string, netns: string, d: Omit<DaemonState, "status" | "pid">): Promise<DaemonState> {
-  const out = openSync(d.log, "a");
   const c = ioamInNetns(netns, ["node", "run", d.file, "--sink", d.sink]);
-  const child = spawn(c.cmd, c.argv, { env: c.env, stdio: ["ignore", out, out], detached: true });
-  closeSync(out);
-  child.unref();
-  let exit: number | null | undefined;
-  child.on("exit", (code) => (exit = code ?? 1));
-  for (const started = Date.now(); Date.now() - started < READY_TIMEOUT_MS; await sleep(100)) {
-    if (exit !== undefined) {
-      const why = logTail(d.log);
-      throw new IoamError("KERNEL", `${node}: ioam node run exited (${exit}) before it was ready: ${why || "no output"} (log ${d.log})`);
-    }
-    if (await ready(netns, d.log)) return { ...d, pid: child.pid!, status: "running" };
-  }
-  process.kill(-child.pid!, "SIGKILL");
-  throw new IoamError("KERNEL", `${node}: ioam node run not ready after ${READY_TIMEOUT_MS / 1000} s: ${logTail(d.log)} (log ${d.log})`);
+  const pid = await startBackground({ what: `${node}: ioam node run`, cmd: c.cmd, argv: c.argv, env: c.env, log: d.log, ready: () => ready(netns, d.log), timeoutMs: READY_TIMEOUT_MS, code: "KERNEL" });
+  return { ...d, pid, status: "running" };
 }
 
 /** Stops the daemon's process group (SIGTERM, SIGKILL after 5 s), then `ioam node cleanup` in its netns. */
 export async function stopDaemon(netns: string, d: DaemonState): Promise<void> {
-  if (d.pid !== undefined && isAlive(d.pid)) {
-    try {
-      process.kill(-d.pid, "SIGTERM");
-    } catch {
-      // gone meanwhile
-    }
-    for (let waited = 0; waited < 5000 && isAlive(d.pid); waited += 100) await sleep(100);
-    if (isAlive(d.pid)) process.kill(-d.pid, "SIGKILL");
-  }
+  await stopBackground(d.pid, 5000);
   if (d.status === "running") await runIoamIn(netns, ["node", "cleanup"]);
 }

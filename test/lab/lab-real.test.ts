@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { labDir, readLabState } from "../../src/lab/lab-state.js";
-import { isAlive } from "../../src/lab/pid.js";
+import { isAlive } from "../../src/lab/background.js";
 import { rootSkip, runIoam } from "../harness/netns.js";
 
 const skip = rootSkip();

@@ -8,7 +8,7 @@ import { IoamError, UsageError } from "../../errors.js";
 import { Emulation } from "../../lab/emulation.js";
 import { fileDigest, listLabs, readLabState } from "../../lab/lab-state.js";
 import { loadTopology } from "../../lab/load.js";
-import { liveStatus } from "../../lab/pid.js";
+import { liveStatus } from "../../lab/background.js";
 import { labDown, labUp } from "../../lab/netns-lab.js";
 import { buildProbes } from "../../lab/probes.js";
 import { traceReal } from "../../lab/real-trace.js";

@@ -12,10 +12,9 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { streamInput } from "../../capture/byte-input.js";
-import { readFrames } from "../../capture/reader.js";
 import { ConfigError, IoamError } from "../../errors.js";
 import type { Observation } from "../observation.js";
-import { type FrameCounts, frameObservations } from "./pcap-source.js";
+import { type FrameCounts, readCaptureObservations } from "./pcap-source.js";
 import type { Checkpoint, ObservationSink, Problem, Source, SourceStats } from "./source.js";
 
 /** How often tcpdump is asked for its drop count. */
@@ -72,7 +71,7 @@ export class CaptureSource implements Source {
       sink.observe(o);
     };
     try {
-      for await (const _ of readFrames(streamInput(this.name, child.stdout!), (f, b) => frameObservations(f, b, this.at, this.counts, each))) await sink.ready();
+      await readCaptureObservations(streamInput(this.at, child.stdout!), { counts: this.counts, each, batch: () => sink.ready() });
     } catch (e) {
       if (!this.stopped && this.counts.frames + this.counts.notIpv6 > 0) this.problem(sink, { reason: "source-failed", source: this.name, time: Date.now(), detail: `reading tcpdump's output: ${e instanceof Error ? e.message : String(e)}` });
     } finally {

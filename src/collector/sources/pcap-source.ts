@@ -2,6 +2,7 @@
 // its frame's file offset. Resume starts at the offset committed with the records (the store
 // commits it in the same transaction), so no frame is lost or counted twice across a crash.
 
+import type { ByteInput } from "../../capture/byte-input.js";
 import { ipv6Offset } from "../../capture/link-type.js";
 import { readFrames } from "../../capture/reader.js";
 import type { FrameRecord } from "../../capture/_parser.js";
@@ -37,10 +38,11 @@ export function frameObservations(f: FrameRecord, b: Uint8Array, at: string, cou
   }
 }
 
-/** Streams the observations of a capture file, frame by frame. */
-export async function readCaptureObservations(path: string, opts: { startOffset?: number; counts: FrameCounts; each: (o: Observation) => void; batch?: () => Promise<void> | void }): Promise<void> {
-  const sink = (f: FrameRecord, b: Uint8Array) => frameObservations(f, b, path, opts.counts, opts.each);
-  for await (const _ of readFrames(path, sink, opts.startOffset !== undefined ? { startOffset: opts.startOffset } : {})) await opts.batch?.();
+/** Streams the observations of a capture (a file, or a live capture's stream), frame by frame; `at` is the input's name. */
+export async function readCaptureObservations(input: string | ByteInput, opts: { startOffset?: number; counts: FrameCounts; each: (o: Observation) => void; batch?: () => Promise<void> | void }): Promise<void> {
+  const at = typeof input === "string" ? input : input.name;
+  const sink = (f: FrameRecord, b: Uint8Array) => frameObservations(f, b, at, opts.counts, opts.each);
+  for await (const _ of readFrames(input, sink, opts.startOffset !== undefined ? { startOffset: opts.startOffset } : {})) await opts.batch?.();
 }
 
 /** A pcap/pcapng file as a collector source. */
